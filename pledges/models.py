@@ -1,0 +1,282 @@
+"""Pledges cities (and networks) make to the UN compacts, and the progress they report."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from declarations.models import Event
+from networks.dates import clean_partial_date, format_partial_date, precision_constraint, precision_field
+from networks.models import City, Network, Sourced, choices_constraint
+
+# The frameworks are fixed UN texts; their objective counts are part of the data model.
+OBJECTIVE_COUNTS = {"GCM": 23, "GCR": 4, "SDG": 17}
+
+
+class FrameworkQuerySet(models.QuerySet["Framework"]):
+    def get_by_natural_key(self, code: str) -> Framework:
+        return self.get(code=code)
+
+
+class Framework(models.Model):
+    """A UN framework pledges are mapped to: the GCM, the GCR or the 2030 Agenda (SDGs)."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    adopted_on = models.DateField(_("adopted"), null=True, blank=True)
+    resolution = models.CharField(_("resolution"), max_length=300, blank=True)
+    source = models.TextField(_("source"), blank=True)
+
+    objects = FrameworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
+        constraints = [
+            models.CheckConstraint(name="framework_code_known", condition=Q(code__in=list(OBJECTIVE_COUNTS))),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('pledges:pledge-list')}?compact={self.code}"
+
+
+class ObjectiveQuerySet(models.QuerySet["Objective"]):
+    def get_by_natural_key(self, framework: str, number: int) -> Objective:
+        return self.get(framework__code=framework, number=number)
+
+
+class Objective(models.Model):
+    """One numbered objective of a framework (GCM objective 15, SDG 11...)."""
+
+    framework = models.ForeignKey(
+        Framework,
+        verbose_name=_("framework"),
+        to_field="code",  # the code in the column lets a CHECK bound the number per framework
+        on_delete=models.PROTECT,
+        related_name="objectives",
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=300)
+
+    objects = ObjectiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["framework", "number"]
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "number"], name="objective_unique_number"),
+            models.CheckConstraint(
+                name="objective_number_in_framework",
+                condition=Q(
+                    *[Q(framework=code, number__range=(1, n)) for code, n in OBJECTIVE_COUNTS.items()],
+                    _connector=Q.OR,
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework_id} {self.number}: {self.title}"
+
+    def natural_key(self) -> tuple[str, int]:
+        return (self.framework_id, self.number)
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('pledges:pledge-list')}?objective={self.pk}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.framework_id} {self.number}"
+
+    def clean(self) -> None:
+        limit = OBJECTIVE_COUNTS.get(self.framework_id or "")
+        if limit and not 1 <= (self.number or 0) <= limit:
+            raise ValidationError({"number": _("%(fw)s has objectives 1 to %(n)s.") % {"fw": self.framework_id, "n": limit}})
+
+
+class PledgeType(models.TextChoices):
+    POLICY = "policy", _("policy")
+    FINANCIAL = "financial", _("financial")
+    PROGRAMME = "programme", _("programme")
+    CAPACITY = "capacity", _("capacity")
+
+
+class ModerationState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    CHANGES_REQUESTED = "changes_requested", _("changes requested")
+    PUBLISHED = "published", _("published")
+    REJECTED = "rejected", _("rejected")
+
+
+class ImplementationStatus(models.TextChoices):
+    PLANNING = "planning", _("planning")
+    IN_PROGRESS = "in_progress", _("in progress")
+    FULFILLED = "fulfilled", _("fulfilled")
+
+
+class PledgeQuerySet(models.QuerySet["Pledge"]):
+    def get_by_natural_key(self, key: str) -> Pledge:
+        return self.get(uuid=key)
+
+    def published(self) -> PledgeQuerySet:
+        """What the public pages and the API may show."""
+        return self.filter(moderation_state=ModerationState.PUBLISHED)
+
+
+class Pledge(Sourced):
+    """A commitment made by a city (or, for collective commitments, a network)."""
+
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    city = models.ForeignKey(
+        City, verbose_name=_("city"), on_delete=models.PROTECT, null=True, blank=True, related_name="pledges"
+    )
+    network = models.ForeignKey(
+        Network,
+        verbose_name=_("pledging network"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pledges",
+        help_text=_("For a collective commitment made by a network rather than one city."),
+    )
+    actor_text = models.CharField(
+        _("actor as named"), max_length=300, blank=True, help_text=_("Who made it, in the source's words.")
+    )
+    partner_cities = models.ManyToManyField(
+        City, verbose_name=_("partner cities"), blank=True, related_name="partner_pledges"
+    )
+    partner_networks = models.ManyToManyField(
+        Network, verbose_name=_("partner networks"), blank=True, related_name="partner_pledges"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    objectives = models.ManyToManyField(Objective, verbose_name=_("objectives"), blank=True, related_name="pledges")
+    pledge_type = models.CharField(_("type"), max_length=20, choices=PledgeType.choices, blank=True)
+    event = models.ForeignKey(
+        Event, verbose_name=_("made at"), on_delete=models.PROTECT, null=True, blank=True, related_name="pledges"
+    )
+    made_on = models.DateField(_("made on"), null=True, blank=True)
+    made_on_precision = precision_field(_("made on (precision)"))
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    evidence_url = models.URLField(_("evidence URL"), max_length=500, blank=True)
+    moderation_state = models.CharField(
+        _("moderation state"), max_length=20, choices=ModerationState.choices, default=ModerationState.DRAFT
+    )
+    status = models.CharField(
+        _("implementation status"),
+        max_length=20,
+        choices=ImplementationStatus.choices,
+        default=ImplementationStatus.PLANNING,
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,  # a pledge outlives the account that entered it
+        null=True,
+        blank=True,
+        related_name="pledges_submitted",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PledgeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-made_on", "-created_at"]
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+        constraints = [
+            choices_constraint("pledge", "moderation_state", ModerationState),
+            choices_constraint("pledge", "status", ImplementationStatus),
+            models.CheckConstraint(
+                name="pledge_type_valid", condition=Q(pledge_type="") | Q(pledge_type__in=PledgeType.values)
+            ),
+            models.CheckConstraint(
+                name="pledge_has_actor", condition=Q(city__isnull=False) | Q(network__isnull=False)
+            ),
+            models.CheckConstraint(name="pledge_title_set", condition=~Q(title="")),
+            models.CheckConstraint(
+                name="pledge_planned_order",
+                condition=Q(planned_start__isnull=True)
+                | Q(planned_end__isnull=True)
+                | Q(planned_end__gte=F("planned_start")),
+            ),
+            precision_constraint("pledge", "made_on"),
+        ]
+        indexes = [models.Index(fields=["moderation_state", "made_on"], name="pledge_state_made_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str]:
+        return (str(self.uuid),)
+
+    def get_absolute_url(self) -> str:
+        return reverse("pledges:pledge-detail", kwargs={"pk": self.pk})
+
+    @property
+    def actor(self) -> City | Network | None:
+        return self.city or self.network
+
+    @property
+    def made_display(self) -> str:
+        return format_partial_date(self.made_on, self.made_on_precision)
+
+    def clean(self) -> None:
+        clean_partial_date(self, "made_on")
+        if self.city_id is None and self.network_id is None:
+            raise ValidationError({"city": _("Say which city (or network) made the pledge.")})
+        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
+            raise ValidationError({"planned_end": _("The planned end cannot come before the start.")})
+
+
+class ProgressReport(models.Model):
+    """A dated account of how a published pledge is being implemented."""
+
+    pledge = models.ForeignKey(
+        Pledge, verbose_name=_("pledge"), on_delete=models.PROTECT, related_name="progress_reports"
+    )
+    reported_on = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=20, choices=ImplementationStatus.choices)
+    narrative = models.TextField(_("narrative"), max_length=5000)
+    evidence_url = models.URLField(_("evidence URL"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pledge", "-reported_on", "-created_at"]
+        get_latest_by = ["reported_on", "created_at"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            choices_constraint("progressreport", "status", ImplementationStatus),
+            models.CheckConstraint(name="progressreport_narrative_set", condition=~Q(narrative="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pledge} – {self.reported_on:%Y-%m-%d} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.pledge.get_absolute_url()}#report-{self.pk}"
