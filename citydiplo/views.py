@@ -20,7 +20,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "events": Event.objects.count(),
         "pledges": Pledge.objects.published().count(),
     }
-    newest = Declaration.objects.select_related("issuer").filter(date__isnull=False).order_by("-date")[:5]
+    newest = (
+        Declaration.objects.select_related("issuer")
+        .filter(date__isnull=False)
+        .order_by("-date")[:5]
+    )
     return render(request, "home.html", {"counts": counts, "newest_declarations": newest})
 
 

@@ -28,7 +28,16 @@ class EventAdmin(admin.ModelAdmin):
         (None, {"fields": ("name", "slug", "series", "edition", "organisers")}),
         (
             "When and where",
-            {"fields": ("start_date", "start_date_precision", "end_date", "place", "city", "website")},
+            {
+                "fields": (
+                    "start_date",
+                    "start_date_precision",
+                    "end_date",
+                    "place",
+                    "city",
+                    "website",
+                )
+            },
         ),
         (None, {"fields": ("description",)}),
         SOURCED_FIELDSET,
@@ -46,14 +55,29 @@ class SignatureInline(admin.TabularInline):
     model = Signature
     extra = 0
     autocomplete_fields = ["city", "source"]
-    fields = ["city", "signed_on", "signed_on_precision", "signatory_office", "source", "source_locator"]
+    fields = [
+        "city",
+        "signed_on",
+        "signed_on_precision",
+        "signatory_office",
+        "source",
+        "source_locator",
+    ]
 
 
 @admin.register(Declaration)
 class DeclarationAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "issuer", "date", "date_precision", "declared_signatory_count"]
     list_filter = ["kind", "date_precision", "topics", "language"]
-    search_fields = ["title", "slug", "aliases", "summary", "issuer__name", "issuer__acronym", "issuer_text"]
+    search_fields = [
+        "title",
+        "slug",
+        "aliases",
+        "summary",
+        "issuer__name",
+        "issuer__acronym",
+        "issuer_text",
+    ]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["issuer", "event", "topics", "source"]
     list_select_related = ["issuer"]
@@ -61,7 +85,10 @@ class DeclarationAdmin(admin.ModelAdmin):
     inlines = [SignatureInline]
     fieldsets = (
         (None, {"fields": ("title", "slug", "aliases", "kind", "issuer", "issuer_text", "event")}),
-        (None, {"fields": ("date", "date_precision", "place", "language", "topics", "url", "summary")}),
+        (
+            None,
+            {"fields": ("date", "date_precision", "place", "language", "topics", "url", "summary")},
+        ),
         (None, {"fields": ("declared_signatory_count", "declared_count_qualifier")}),
         SOURCED_FIELDSET,
     )

@@ -8,7 +8,12 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from networks.dates import clean_partial_date, format_partial_date, precision_constraint, precision_field
+from networks.dates import (
+    clean_partial_date,
+    format_partial_date,
+    precision_constraint,
+    precision_field,
+)
 from networks.models import City, Network, Sourced, choices_constraint, slug_constraint, split_lines
 
 
@@ -44,11 +49,11 @@ class EventSeries(models.Model):
     def __str__(self) -> str:
         return self.acronym or self.name
 
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
-
     def get_absolute_url(self) -> str:
         return f"{reverse('declarations:event-list')}?series={self.slug}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
 
 
 class EventQuerySet(models.QuerySet["Event"]):
@@ -113,11 +118,11 @@ class Event(Sourced):
     def __str__(self) -> str:
         return f"{self.name} ({self.start_date.year})" if self.start_date else self.name
 
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
-
     def get_absolute_url(self) -> str:
         return reverse("declarations:event-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
 
     @property
     def date_display(self) -> str:
@@ -126,7 +131,9 @@ class Event(Sourced):
     def clean(self) -> None:
         clean_partial_date(self, "start_date")
         if self.end_date and not self.start_date:
-            raise ValidationError({"start_date": _("An event with an end date needs a start date.")})
+            raise ValidationError(
+                {"start_date": _("An event with an end date needs a start date.")}
+            )
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("An event cannot end before it starts.")})
         if self.edition is not None and self.series_id is None:
@@ -155,11 +162,11 @@ class Topic(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
-
     def get_absolute_url(self) -> str:
         return f"{reverse('declarations:declaration-list')}?topic={self.slug}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
 
 
 class DeclarationKind(models.TextChoices):
@@ -190,7 +197,9 @@ class Declaration(Sourced):
     title = models.CharField(_("title"), max_length=400)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     aliases = models.TextField(
-        _("other titles"), blank=True, help_text=_("One per line: the same text under other titles.")
+        _("other titles"),
+        blank=True,
+        help_text=_("One per line: the same text under other titles."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=DeclarationKind.choices)
     issuer = models.ForeignKey(
@@ -218,8 +227,12 @@ class Declaration(Sourced):
     place = models.CharField(_("place"), max_length=200, blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
     date_precision = precision_field(_("date (precision)"))
-    language = models.CharField(_("language"), max_length=8, blank=True, help_text=_("e.g. en, de, fr"))
-    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="declarations")
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, help_text=_("e.g. en, de, fr")
+    )
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), blank=True, related_name="declarations"
+    )
     url = models.URLField(_("URL of the text"), max_length=500, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     declared_signatory_count = models.PositiveIntegerField(
@@ -245,7 +258,10 @@ class Declaration(Sourced):
             models.CheckConstraint(
                 name="declaration_count_qualified",
                 condition=Q(declared_signatory_count__isnull=True, declared_count_qualifier="")
-                | Q(declared_signatory_count__isnull=False, declared_count_qualifier__in=CountQualifier.values),
+                | Q(
+                    declared_signatory_count__isnull=False,
+                    declared_count_qualifier__in=CountQualifier.values,
+                ),
             ),
         ]
         indexes = [models.Index(fields=["date"], name="declaration_date_idx")]
@@ -253,11 +269,11 @@ class Declaration(Sourced):
     def __str__(self) -> str:
         return f"{self.title} ({self.date.year})" if self.date else self.title
 
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
-
     def get_absolute_url(self) -> str:
         return reverse("declarations:declaration-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
 
     @property
     def date_display(self) -> str:
@@ -280,7 +296,9 @@ class Declaration(Sourced):
         if self.declared_signatory_count is not None and not self.declared_count_qualifier:
             self.declared_count_qualifier = CountQualifier.EXACTLY
         if self.declared_signatory_count is None and self.declared_count_qualifier:
-            raise ValidationError({"declared_signatory_count": _("Give the number the qualifier is about.")})
+            raise ValidationError(
+                {"declared_signatory_count": _("Give the number the qualifier is about.")}
+            )
 
 
 class SignatureQuerySet(models.QuerySet["Signature"]):
@@ -292,9 +310,14 @@ class Signature(Sourced):
     """A city that signed (or formally endorsed) a declaration."""
 
     declaration = models.ForeignKey(
-        Declaration, verbose_name=_("declaration"), on_delete=models.PROTECT, related_name="signatures"
+        Declaration,
+        verbose_name=_("declaration"),
+        on_delete=models.PROTECT,
+        related_name="signatures",
     )
-    city = models.ForeignKey(City, verbose_name=_("city"), on_delete=models.PROTECT, related_name="signatures")
+    city = models.ForeignKey(
+        City, verbose_name=_("city"), on_delete=models.PROTECT, related_name="signatures"
+    )
     signed_on = models.DateField(_("signed"), null=True, blank=True)
     signed_on_precision = precision_field(_("signed (precision)"))
     signatory_office = models.CharField(
@@ -315,13 +338,13 @@ class Signature(Sourced):
     def __str__(self) -> str:
         return f"{self.city.name} – {self.declaration.title}"
 
+    def get_absolute_url(self) -> str:
+        return f"{self.declaration.get_absolute_url()}#signature-{self.pk}"
+
     def natural_key(self) -> tuple[str, str]:
         return (self.declaration.slug, self.city.slug)
 
     natural_key.dependencies = ["declarations.declaration", "networks.city"]  # type: ignore[attr-defined]
-
-    def get_absolute_url(self) -> str:
-        return f"{self.declaration.get_absolute_url()}#signature-{self.pk}"
 
     @property
     def signed_display(self) -> str:

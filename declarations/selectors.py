@@ -16,7 +16,9 @@ def declaration_list() -> QuerySet[Declaration]:
 def declaration_profile() -> QuerySet[Declaration]:
     return Declaration.objects.select_related("issuer", "event", "source").prefetch_related(
         "topics",
-        Prefetch("signatures", Signature.objects.select_related("city", "source").order_by("city__name")),
+        Prefetch(
+            "signatures", Signature.objects.select_related("city", "source").order_by("city__name")
+        ),
     )
 
 

@@ -35,7 +35,16 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["city", "network", "source"]
-    fields = ["city", "network", "role", "joined_on", "joined_on_precision", "left_on", "left_on_precision", "source"]
+    fields = [
+        "city",
+        "network",
+        "role",
+        "joined_on",
+        "joined_on_precision",
+        "left_on",
+        "left_on_precision",
+        "source",
+    ]
 
 
 @admin.register(City)
@@ -59,7 +68,15 @@ class CityAdmin(admin.ModelAdmin):
 
 @admin.register(Network)
 class NetworkAdmin(admin.ModelAdmin):
-    list_display = ["name", "acronym", "kind", "scope", "region", "founded_year", "has_formal_membership"]
+    list_display = [
+        "name",
+        "acronym",
+        "kind",
+        "scope",
+        "region",
+        "founded_year",
+        "has_formal_membership",
+    ]
     list_filter = ["kind", "scope", "has_formal_membership"]
     search_fields = ["name", "acronym", "slug", "aliases", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -67,7 +84,18 @@ class NetworkAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("name", "acronym", "slug", "aliases", "kind", "scope", "region")}),
-        (_("Details"), {"fields": ("founded_year", "website", "description", "parent", "has_formal_membership")}),
+        (
+            _("Details"),
+            {
+                "fields": (
+                    "founded_year",
+                    "website",
+                    "description",
+                    "parent",
+                    "has_formal_membership",
+                )
+            },
+        ),
         SOURCED_FIELDSET,
     )
 

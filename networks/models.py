@@ -12,7 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from networks.dates import clean_partial_date, format_partial_date, precision_constraint, precision_field
+from networks.dates import (
+    clean_partial_date,
+    format_partial_date,
+    precision_constraint,
+    precision_field,
+)
 from networks.regions import region_of
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -20,10 +25,14 @@ SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 def slug_constraint(model: str) -> models.CheckConstraint:
     """Slugs appear in URLs: lowercase ASCII words joined by single hyphens."""
-    return models.CheckConstraint(name=f"{model}_slug_format", condition=Q(slug__regex=SLUG_PATTERN))
+    return models.CheckConstraint(
+        name=f"{model}_slug_format", condition=Q(slug__regex=SLUG_PATTERN)
+    )
 
 
-def choices_constraint(model: str, field: str, choices: type[models.TextChoices]) -> models.CheckConstraint:
+def choices_constraint(
+    model: str, field: str, choices: type[models.TextChoices]
+) -> models.CheckConstraint:
     """Choices are a database rule too, not only a form widget."""
     return models.CheckConstraint(
         name=f"{model}_{field}_valid", condition=Q(**{f"{field}__in": choices.values})
@@ -63,18 +72,19 @@ class Source(models.Model):
         constraints = [
             models.CheckConstraint(name="source_key_format", condition=Q(key__regex=SLUG_PATTERN)),
             models.CheckConstraint(
-                name="source_year_range", condition=Q(year__isnull=True) | Q(year__range=(1800, 2200))
+                name="source_year_range",
+                condition=Q(year__isnull=True) | Q(year__range=(1800, 2200)),
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.year})" if self.year else self.title
 
-    def natural_key(self) -> tuple[str]:
-        return (self.key,)
-
     def get_absolute_url(self) -> str:
         return reverse("networks:source-detail", kwargs={"key": self.key})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.key,)
 
 
 class Sourced(models.Model):
@@ -92,7 +102,9 @@ class Sourced(models.Model):
         _("locator"), max_length=200, blank=True, help_text=_("Page, section or line numbers.")
     )
     notes = models.TextField(
-        _("notes"), blank=True, help_text=_("Doubts, contradictions between sources, and how they were resolved.")
+        _("notes"),
+        blank=True,
+        help_text=_("Doubts, contradictions between sources, and how they were resolved."),
     )
 
     class Meta:
@@ -133,10 +145,16 @@ class City(Sourced):
         default=LocalGovernmentKind.CITY,
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
     aliases = models.TextField(
-        _("other names"), blank=True, help_text=_("One per line: other languages and spellings (Köln, Neapel).")
+        _("other names"),
+        blank=True,
+        help_text=_("One per line: other languages and spellings (Köln, Neapel)."),
     )
     wikidata_id = models.CharField(_("Wikidata id"), max_length=20, blank=True)
 
@@ -173,11 +191,11 @@ class City(Sourced):
     def __str__(self) -> str:
         return f"{self.name} ({self.country.code})" if self.country else self.name
 
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
-
     def get_absolute_url(self) -> str:
         return reverse("networks:city-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
 
     @property
     def region(self) -> str:
@@ -221,7 +239,10 @@ class Network(Sourced):
     kind = models.CharField(_("kind"), max_length=20, choices=NetworkKind.choices)
     scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices, blank=True)
     region = models.CharField(
-        _("region"), max_length=100, blank=True, help_text=_("Where it acts, e.g. Europe, Africa, Germany.")
+        _("region"),
+        max_length=100,
+        blank=True,
+        help_text=_("Where it acts, e.g. Europe, Africa, Germany."),
     )
     founded_year = models.PositiveSmallIntegerField(_("founded"), null=True, blank=True)
     website = models.URLField(_("website"), max_length=500, blank=True)
@@ -238,7 +259,9 @@ class Network(Sourced):
     has_formal_membership = models.BooleanField(
         _("has formal membership"),
         default=True,
-        help_text=_("Some bodies (the Mayors Migration Council, for one) have no members, only partners."),
+        help_text=_(
+            "Some bodies (the Mayors Migration Council, for one) have no members, only partners."
+        ),
     )
 
     objects = NetworkQuerySet.as_manager()
@@ -263,11 +286,11 @@ class Network(Sourced):
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
-
     def get_absolute_url(self) -> str:
         return reverse("networks:network-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
 
     @property
     def alias_list(self) -> list[str]:
@@ -324,10 +347,14 @@ class Membership(Sourced):
         constraints = [
             choices_constraint("membership", "role", Role),
             # One row per city, network and role; a span that ended and restarted is one row with notes.
-            models.UniqueConstraint(fields=["city", "network", "role"], name="membership_unique_role"),
+            models.UniqueConstraint(
+                fields=["city", "network", "role"], name="membership_unique_role"
+            ),
             models.CheckConstraint(
                 name="membership_left_after_joined",
-                condition=Q(joined_on__isnull=True) | Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                condition=Q(joined_on__isnull=True)
+                | Q(left_on__isnull=True)
+                | Q(left_on__gte=F("joined_on")),
             ),
             precision_constraint("membership", "joined_on"),
             precision_constraint("membership", "left_on"),
@@ -336,13 +363,13 @@ class Membership(Sourced):
     def __str__(self) -> str:
         return f"{self.city.name} – {self.network} ({self.get_role_display()})"
 
+    def get_absolute_url(self) -> str:
+        return f"{self.network.get_absolute_url()}#membership-{self.pk}"
+
     def natural_key(self) -> tuple[str, str, str]:
         return (self.city.slug, self.network.slug, self.role)
 
     natural_key.dependencies = ["networks.city", "networks.network"]  # type: ignore[attr-defined]
-
-    def get_absolute_url(self) -> str:
-        return f"{self.network.get_absolute_url()}#membership-{self.pk}"
 
     @property
     def joined_display(self) -> str:

@@ -18,13 +18,17 @@ def city_profile() -> QuerySet[City]:
     return City.objects.select_related("source").prefetch_related(
         Prefetch(
             "memberships",
-            Membership.objects.select_related("network", "source").order_by("joined_on", "network__name"),
+            Membership.objects.select_related("network", "source").order_by(
+                "joined_on", "network__name"
+            ),
         ),
     )
 
 
 def network_list() -> QuerySet[Network]:
-    return Network.objects.annotate(n_members=Count("memberships__city", distinct=True)).order_by("name")
+    return Network.objects.annotate(n_members=Count("memberships__city", distinct=True)).order_by(
+        "name"
+    )
 
 
 def network_profile() -> QuerySet[Network]:

@@ -28,7 +28,15 @@ class ProgressReportInline(admin.StackedInline):
 
 @admin.register(Pledge)
 class PledgeAdmin(admin.ModelAdmin):
-    list_display = ["title", "city", "network", "pledge_type", "moderation_state", "status", "made_on"]
+    list_display = [
+        "title",
+        "city",
+        "network",
+        "pledge_type",
+        "moderation_state",
+        "status",
+        "made_on",
+    ]
     list_filter = ["moderation_state", "status", "pledge_type", "objectives__framework"]
     search_fields = ["title", "description", "city__name", "network__name", "actor_text"]
     list_select_related = ["city", "network"]
@@ -47,8 +55,22 @@ class PledgeAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("uuid", "title", "description", "city", "network", "actor_text")}),
         (None, {"fields": ("objectives", "pledge_type", "event", "made_on", "made_on_precision")}),
-        (None, {"fields": ("partner_cities", "partner_networks", "planned_start", "planned_end", "evidence_url")}),
-        (None, {"fields": ("moderation_state", "status", "submitted_by", "created_at", "updated_at")}),
+        (
+            None,
+            {
+                "fields": (
+                    "partner_cities",
+                    "partner_networks",
+                    "planned_start",
+                    "planned_end",
+                    "evidence_url",
+                )
+            },
+        ),
+        (
+            None,
+            {"fields": ("moderation_state", "status", "submitted_by", "created_at", "updated_at")},
+        ),
         SOURCED_FIELDSET,
     )
 

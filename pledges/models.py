@@ -12,7 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from declarations.models import Event
-from networks.dates import clean_partial_date, format_partial_date, precision_constraint, precision_field
+from networks.dates import (
+    clean_partial_date,
+    format_partial_date,
+    precision_constraint,
+    precision_field,
+)
 from networks.models import City, Network, Sourced, choices_constraint
 
 # The frameworks are fixed UN texts; their objective counts are part of the data model.
@@ -40,17 +45,19 @@ class Framework(models.Model):
         verbose_name = _("framework")
         verbose_name_plural = _("frameworks")
         constraints = [
-            models.CheckConstraint(name="framework_code_known", condition=Q(code__in=list(OBJECTIVE_COUNTS))),
+            models.CheckConstraint(
+                name="framework_code_known", condition=Q(code__in=list(OBJECTIVE_COUNTS))
+            ),
         ]
 
     def __str__(self) -> str:
         return self.code
 
-    def natural_key(self) -> tuple[str]:
-        return (self.code,)
-
     def get_absolute_url(self) -> str:
         return f"{reverse('pledges:pledge-list')}?compact={self.code}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
 
 
 class ObjectiveQuerySet(models.QuerySet["Objective"]):
@@ -82,7 +89,10 @@ class Objective(models.Model):
             models.CheckConstraint(
                 name="objective_number_in_framework",
                 condition=Q(
-                    *[Q(framework=code, number__range=(1, n)) for code, n in OBJECTIVE_COUNTS.items()],
+                    *[
+                        Q(framework=code, number__range=(1, n))
+                        for code, n in OBJECTIVE_COUNTS.items()
+                    ],
                     _connector=Q.OR,
                 ),
             ),
@@ -91,11 +101,11 @@ class Objective(models.Model):
     def __str__(self) -> str:
         return f"{self.framework_id} {self.number}: {self.title}"
 
-    def natural_key(self) -> tuple[str, int]:
-        return (self.framework_id, self.number)
-
     def get_absolute_url(self) -> str:
         return f"{reverse('pledges:pledge-list')}?objective={self.pk}"
+
+    def natural_key(self) -> tuple[str, int]:
+        return (self.framework_id, self.number)
 
     @property
     def label(self) -> str:
@@ -104,7 +114,12 @@ class Objective(models.Model):
     def clean(self) -> None:
         limit = OBJECTIVE_COUNTS.get(self.framework_id or "")
         if limit and not 1 <= (self.number or 0) <= limit:
-            raise ValidationError({"number": _("%(fw)s has objectives 1 to %(n)s.") % {"fw": self.framework_id, "n": limit}})
+            raise ValidationError(
+                {
+                    "number": _("%(fw)s has objectives 1 to %(n)s.")
+                    % {"fw": self.framework_id, "n": limit}
+                }
+            )
 
 
 class PledgeType(models.TextChoices):
@@ -142,7 +157,12 @@ class Pledge(Sourced):
 
     uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     city = models.ForeignKey(
-        City, verbose_name=_("city"), on_delete=models.PROTECT, null=True, blank=True, related_name="pledges"
+        City,
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pledges",
     )
     network = models.ForeignKey(
         Network,
@@ -154,7 +174,10 @@ class Pledge(Sourced):
         help_text=_("For a collective commitment made by a network rather than one city."),
     )
     actor_text = models.CharField(
-        _("actor as named"), max_length=300, blank=True, help_text=_("Who made it, in the source's words.")
+        _("actor as named"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who made it, in the source's words."),
     )
     partner_cities = models.ManyToManyField(
         City, verbose_name=_("partner cities"), blank=True, related_name="partner_pledges"
@@ -164,10 +187,17 @@ class Pledge(Sourced):
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=5000, blank=True)
-    objectives = models.ManyToManyField(Objective, verbose_name=_("objectives"), blank=True, related_name="pledges")
+    objectives = models.ManyToManyField(
+        Objective, verbose_name=_("objectives"), blank=True, related_name="pledges"
+    )
     pledge_type = models.CharField(_("type"), max_length=20, choices=PledgeType.choices, blank=True)
     event = models.ForeignKey(
-        Event, verbose_name=_("made at"), on_delete=models.PROTECT, null=True, blank=True, related_name="pledges"
+        Event,
+        verbose_name=_("made at"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pledges",
     )
     made_on = models.DateField(_("made on"), null=True, blank=True)
     made_on_precision = precision_field(_("made on (precision)"))
@@ -175,7 +205,10 @@ class Pledge(Sourced):
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
     evidence_url = models.URLField(_("evidence URL"), max_length=500, blank=True)
     moderation_state = models.CharField(
-        _("moderation state"), max_length=20, choices=ModerationState.choices, default=ModerationState.DRAFT
+        _("moderation state"),
+        max_length=20,
+        choices=ModerationState.choices,
+        default=ModerationState.DRAFT,
     )
     status = models.CharField(
         _("implementation status"),
@@ -204,7 +237,8 @@ class Pledge(Sourced):
             choices_constraint("pledge", "moderation_state", ModerationState),
             choices_constraint("pledge", "status", ImplementationStatus),
             models.CheckConstraint(
-                name="pledge_type_valid", condition=Q(pledge_type="") | Q(pledge_type__in=PledgeType.values)
+                name="pledge_type_valid",
+                condition=Q(pledge_type="") | Q(pledge_type__in=PledgeType.values),
             ),
             models.CheckConstraint(
                 name="pledge_has_actor", condition=Q(city__isnull=False) | Q(network__isnull=False)
@@ -218,16 +252,18 @@ class Pledge(Sourced):
             ),
             precision_constraint("pledge", "made_on"),
         ]
-        indexes = [models.Index(fields=["moderation_state", "made_on"], name="pledge_state_made_idx")]
+        indexes = [
+            models.Index(fields=["moderation_state", "made_on"], name="pledge_state_made_idx")
+        ]
 
     def __str__(self) -> str:
         return self.title
 
-    def natural_key(self) -> tuple[str]:
-        return (str(self.uuid),)
-
     def get_absolute_url(self) -> str:
         return reverse("pledges:pledge-detail", kwargs={"pk": self.pk})
+
+    def natural_key(self) -> tuple[str]:
+        return (str(self.uuid),)
 
     @property
     def actor(self) -> City | Network | None:
@@ -242,7 +278,9 @@ class Pledge(Sourced):
         if self.city_id is None and self.network_id is None:
             raise ValidationError({"city": _("Say which city (or network) made the pledge.")})
         if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
-            raise ValidationError({"planned_end": _("The planned end cannot come before the start.")})
+            raise ValidationError(
+                {"planned_end": _("The planned end cannot come before the start.")}
+            )
 
 
 class ProgressReport(models.Model):

@@ -16,8 +16,14 @@ def pledge_list() -> QuerySet[Pledge]:
 
 
 def pledge_profile() -> QuerySet[Pledge]:
-    return pledge_list().select_related("source").prefetch_related(
-        "partner_cities",
-        "partner_networks",
-        Prefetch("progress_reports", ProgressReport.objects.order_by("-reported_on", "-created_at")),
+    return (
+        pledge_list()
+        .select_related("source")
+        .prefetch_related(
+            "partner_cities",
+            "partner_networks",
+            Prefetch(
+                "progress_reports", ProgressReport.objects.order_by("-reported_on", "-created_at")
+            ),
+        )
     )

@@ -7,7 +7,11 @@ from .base import SECRET_KEY, env
 
 DEBUG = env.bool("DEBUG", default=False)
 
-if not SECRET_KEY or len(SECRET_KEY) < 32 or SECRET_KEY.startswith(("dev-", "test-", "django-insecure")):
+if (
+    not SECRET_KEY
+    or len(SECRET_KEY) < 32
+    or SECRET_KEY.startswith(("dev-", "test-", "django-insecure"))
+):
     raise ImproperlyConfigured("Set SECRET_KEY to a random string of at least 32 characters.")
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
