@@ -88,6 +88,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# URLs typed without a scheme are taken as https (Django 6 default, opted into now).
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Kosovo is missing from ISO 3166-1 but cities there take part in the networks we record.
