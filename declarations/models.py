@@ -116,7 +116,9 @@ class Event(Sourced):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.start_date.year})" if self.start_date else self.name
+        if self.start_date and str(self.start_date.year) not in self.name:
+            return f"{self.name} ({self.start_date.year})"
+        return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("declarations:event-detail", kwargs={"slug": self.slug})

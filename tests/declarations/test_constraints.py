@@ -84,3 +84,14 @@ def test_deleting_a_signed_declaration_is_refused() -> None:
     signature = SignatureFactory()
     with pytest.raises(Exception, match="protected"):
         signature.declaration.delete()
+
+
+def test_event_name_shows_its_year_once() -> None:
+    assert (
+        str(EventFactory.build(name="Africities 2018", start_date=dt.date(2018, 11, 20)))
+        == "Africities 2018"
+    )
+    assert (
+        str(EventFactory.build(name="GFMD Summit", start_date=dt.date(2020, 1, 21)))
+        == "GFMD Summit (2020)"
+    )
