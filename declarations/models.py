@@ -14,12 +14,15 @@ from networks.dates import (
     precision_constraint,
     precision_field,
 )
-from networks.models import City, Network, Sourced, choices_constraint, slug_constraint, split_lines
-
-
-class EventSeriesQuerySet(models.QuerySet["EventSeries"]):
-    def get_by_natural_key(self, slug: str) -> EventSeries:
-        return self.get(slug=slug)
+from networks.models import (
+    City,
+    Network,
+    SlugQuerySet,
+    Sourced,
+    choices_constraint,
+    slug_constraint,
+    split_lines,
+)
 
 
 class EventSeries(models.Model):
@@ -38,7 +41,7 @@ class EventSeries(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
 
-    objects = EventSeriesQuerySet.as_manager()
+    objects = SlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -54,11 +57,6 @@ class EventSeries(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
-
-
-class EventQuerySet(models.QuerySet["Event"]):
-    def get_by_natural_key(self, slug: str) -> Event:
-        return self.get(slug=slug)
 
 
 class Event(Sourced):
@@ -93,7 +91,7 @@ class Event(Sourced):
     website = models.URLField(_("website"), max_length=500, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    objects = EventQuerySet.as_manager()
+    objects = SlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_date", "name"]
@@ -142,18 +140,13 @@ class Event(Sourced):
             raise ValidationError({"edition": _("An edition number belongs to a series.")})
 
 
-class TopicQuerySet(models.QuerySet["Topic"]):
-    def get_by_natural_key(self, slug: str) -> Topic:
-        return self.get(slug=slug)
-
-
 class Topic(models.Model):
     """A theme a declaration addresses (sea rescue, access to services, climate and migration...)."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
 
-    objects = TopicQuerySet.as_manager()
+    objects = SlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -186,11 +179,6 @@ class CountQualifier(models.TextChoices):
     MORE_THAN = "more_than", _("more than")
     ABOUT = "about", _("about")
     AT_LEAST = "at_least", _("at least")
-
-
-class DeclarationQuerySet(models.QuerySet["Declaration"]):
-    def get_by_natural_key(self, slug: str) -> Declaration:
-        return self.get(slug=slug)
 
 
 class Declaration(Sourced):
@@ -247,7 +235,7 @@ class Declaration(Sourced):
         _("qualifier"), max_length=10, choices=CountQualifier.choices, blank=True
     )
 
-    objects = DeclarationQuerySet.as_manager()
+    objects = SlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "title"]

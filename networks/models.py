@@ -43,6 +43,13 @@ def split_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+class SlugQuerySet(models.QuerySet):
+    """Records whose slug is their natural key: fixtures and dumps refer to them by slug."""
+
+    def get_by_natural_key(self, slug: str) -> models.Model:
+        return self.get(slug=slug)
+
+
 # --- provenance -------------------------------------------------------------------------------
 
 
@@ -127,11 +134,6 @@ class LocalGovernmentKind(models.TextChoices):
     REGION = "region", _("region / state")
 
 
-class CityQuerySet(models.QuerySet["City"]):
-    def get_by_natural_key(self, slug: str) -> City:
-        return self.get(slug=slug)
-
-
 class City(Sourced):
     """A local government acting beyond its borders (city, municipality, county or region)."""
 
@@ -158,7 +160,7 @@ class City(Sourced):
     )
     wikidata_id = models.CharField(_("Wikidata id"), max_length=20, blank=True)
 
-    objects = CityQuerySet.as_manager()
+    objects = SlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "country"]
@@ -225,11 +227,6 @@ class Scope(models.TextChoices):
     SUBNATIONAL = "subnational", _("sub-national")
 
 
-class NetworkQuerySet(models.QuerySet["Network"]):
-    def get_by_natural_key(self, slug: str) -> Network:
-        return self.get(slug=slug)
-
-
 class Network(Sourced):
     """A city network, mechanism, alliance, movement or organisation that cities act through."""
 
@@ -264,7 +261,7 @@ class Network(Sourced):
         ),
     )
 
-    objects = NetworkQuerySet.as_manager()
+    objects = SlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

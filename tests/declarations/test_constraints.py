@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 
 from declarations.models import CountQualifier
 from tests.declarations.factories import (
@@ -15,13 +14,9 @@ from tests.declarations.factories import (
     EventSeriesFactory,
     SignatureFactory,
 )
+from tests.helpers import assert_db_rejects
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_db_rejects(factory, **kwargs: object) -> None:
-    with pytest.raises(IntegrityError), transaction.atomic():
-        factory(**kwargs)
 
 
 def test_a_city_signs_a_declaration_once() -> None:

@@ -9,14 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from networks.models import City, Membership, Network, Role
+from tests.helpers import assert_db_rejects
 from tests.networks.factories import CityFactory, MembershipFactory, NetworkFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_db_rejects(factory, **kwargs: object) -> None:
-    with pytest.raises(IntegrityError), transaction.atomic():
-        factory(**kwargs)
 
 
 def test_membership_cannot_end_before_it_starts() -> None:

@@ -9,15 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from pledges.models import Framework, Objective, Pledge
+from tests.helpers import assert_db_rejects
 from tests.networks.factories import NetworkFactory
 from tests.pledges.factories import PledgeFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_db_rejects(factory, **kwargs: object) -> None:
-    with pytest.raises(IntegrityError), transaction.atomic():
-        factory(**kwargs)
 
 
 def test_frameworks_are_loaded_by_migration() -> None:
