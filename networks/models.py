@@ -117,12 +117,6 @@ class Sourced(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def citation(self) -> str:
-        if self.source_id is None:
-            return str(_("Source unknown"))
-        return f"{self.source}, {self.source_locator}" if self.source_locator else str(self.source)
-
 
 # --- cities -----------------------------------------------------------------------------------
 
