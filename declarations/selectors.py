@@ -8,8 +8,10 @@ from declarations.models import Declaration, Event, Signature
 
 
 def declaration_list() -> QuerySet[Declaration]:
-    return Declaration.objects.select_related("issuer", "event").annotate(
-        n_signatures=Count("signatures", distinct=True)
+    return (
+        Declaration.objects.select_related("issuer", "event")
+        .annotate(n_signatures=Count("signatures", distinct=True))
+        .order_by("-date", "title", "pk")
     )
 
 
@@ -23,8 +25,10 @@ def declaration_profile() -> QuerySet[Declaration]:
 
 
 def event_list() -> QuerySet[Event]:
-    return Event.objects.select_related("series", "city").annotate(
-        n_declarations=Count("declarations", distinct=True)
+    return (
+        Event.objects.select_related("series", "city")
+        .annotate(n_declarations=Count("declarations", distinct=True))
+        .order_by("start_date", "name", "pk")
     )
 
 

@@ -11,7 +11,7 @@ def city_list() -> QuerySet[City]:
     return City.objects.annotate(
         n_networks=Count("memberships__network", distinct=True),
         n_declarations=Count("signatures", distinct=True),
-    ).order_by("name")
+    ).order_by("name", "pk")
 
 
 def city_profile() -> QuerySet[City]:

@@ -12,6 +12,7 @@ def pledge_list() -> QuerySet[Pledge]:
         Pledge.objects.published()
         .select_related("city", "network", "event")
         .prefetch_related(Prefetch("objectives", Objective.objects.order_by("framework", "number")))
+        .order_by("-made_on", "-created_at", "pk")
     )
 
 
