@@ -4,6 +4,8 @@ and CITYDIPLO_REQUIRE_ALL=1 (set by CI) turns every skip into a failure."""
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,8 @@ from django.db import connection
 
 REQUIRE_ALL = os.environ.get("CITYDIPLO_REQUIRE_ALL") == "1"
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+CHROMIUM = os.environ.get("CITYDIPLO_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @pytest.fixture(autouse=True)
@@ -31,3 +35,32 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> objec
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.outcome = "failed"
         report.longrepr = f"CITYDIPLO_REQUIRE_ALL=1 forbids skips: {reason}"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright; no browser is downloaded at run time."""
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"needs Chromium at {CHROMIUM} (apt-get install -y chromium)")
+    # Playwright's sync API runs an event loop; Django must still allow the test's DB calls.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, request: pytest.FixtureRequest) -> Iterator[object]:
+    """A fresh page; a screenshot is kept in test-artifacts/ (not committed) for each test."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
