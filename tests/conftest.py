@@ -37,30 +37,30 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> objec
         report.longrepr = f"CITYDIPLO_REQUIRE_ALL=1 forbids skips: {reason}"
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Debian's Chromium driven by Playwright; no browser is downloaded at run time."""
+@pytest.fixture
+def page(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """Debian's Chromium driven by Playwright (no browser is downloaded at run time).
+
+    Function-scoped on purpose: the browser starts after the test database is ready and stops
+    before it is flushed, because Playwright's sync API runs an event loop in this thread and
+    Django refuses database work inside one. While the page is open the test's own database calls
+    are allowed explicitly. A screenshot per test is kept in test-artifacts/ (not committed).
+    """
     if not shutil.which(CHROMIUM):
         pytest.skip(f"needs Chromium at {CHROMIUM} (apt-get install -y chromium)")
-    # Playwright's sync API runs an event loop; Django must still allow the test's DB calls.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as pw:
-        instance = pw.chromium.launch(
+        browser = pw.chromium.launch(
             executable_path=CHROMIUM,
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def page(browser, request: pytest.FixtureRequest) -> Iterator[object]:
-    """A fresh page; a screenshot is kept in test-artifacts/ (not committed) for each test."""
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    yield page
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+        context = browser.new_context(viewport={"width": 1100, "height": 900})
+        page = context.new_page()
+        try:
+            yield page
+        finally:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+            browser.close()
