@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import sys
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -2731,142 +2733,44 @@ PLEDGE_OMISSIONS = {
 
 # --- helpers ----------------------------------------------------------------------------------
 
-MODEL_FIELDS = {
-    "networks.source": ["key", "title", "author", "publisher", "year", "url", "language", "notes"],
-    "networks.network": [
-        "name",
-        "acronym",
-        "slug",
-        "kind",
-        "scope",
-        "region",
-        "founded_year",
-        "website",
-        "description",
-        "aliases",
-        "parent",
-        "has_formal_membership",
-        "source",
-        "source_locator",
-        "notes",
-    ],
-    "networks.city": [
-        "name",
-        "slug",
-        "country",
-        "kind",
-        "population",
-        "latitude",
-        "longitude",
-        "aliases",
-        "wikidata_id",
-        "source",
-        "source_locator",
-        "notes",
-    ],
-    "networks.membership": [
-        "city",
-        "network",
-        "role",
-        "joined_on",
-        "joined_on_precision",
-        "left_on",
-        "left_on_precision",
-        "source",
-        "source_locator",
-        "notes",
-    ],
-    "declarations.eventseries": ["name", "acronym", "slug", "organiser", "description"],
-    "declarations.event": [
-        "name",
-        "slug",
-        "series",
-        "edition",
-        "start_date",
-        "start_date_precision",
-        "end_date",
-        "place",
-        "city",
-        "organisers",
-        "website",
-        "description",
-        "source",
-        "source_locator",
-        "notes",
-    ],
-    "declarations.topic": ["name", "slug"],
-    "declarations.declaration": [
-        "title",
-        "slug",
-        "aliases",
-        "kind",
-        "issuer",
-        "issuer_text",
-        "event",
-        "place",
-        "date",
-        "date_precision",
-        "language",
-        "topics",
-        "url",
-        "summary",
-        "declared_signatory_count",
-        "declared_count_qualifier",
-        "source",
-        "source_locator",
-        "notes",
-    ],
-    "declarations.signature": [
-        "declaration",
-        "city",
-        "signed_on",
-        "signed_on_precision",
-        "signatory_office",
-        "source",
-        "source_locator",
-        "notes",
-    ],
-    "pledges.pledge": [
-        "uuid",
-        "city",
-        "network",
-        "actor_text",
-        "partner_cities",
-        "partner_networks",
-        "title",
-        "description",
-        "objectives",
-        "pledge_type",
-        "event",
-        "made_on",
-        "made_on_precision",
-        "planned_start",
-        "planned_end",
-        "evidence_url",
-        "moderation_state",
-        "status",
-        "submitted_by",
-        "created_at",
-        "updated_at",
-        "source",
-        "source_locator",
-        "notes",
-    ],
-}
+FIXTURE_MODELS = [
+    "networks.source",
+    "networks.network",
+    "networks.city",
+    "networks.membership",
+    "declarations.eventseries",
+    "declarations.event",
+    "declarations.topic",
+    "declarations.declaration",
+    "declarations.signature",
+    "pledges.pledge",
+]
 
-# Django's model labels (Model._meta.label), used for the manifest's counts.
-MODEL_LABELS = {
-    "networks.source": "networks.Source",
-    "networks.network": "networks.Network",
-    "networks.city": "networks.City",
-    "networks.membership": "networks.Membership",
-    "declarations.eventseries": "declarations.EventSeries",
-    "declarations.event": "declarations.Event",
-    "declarations.topic": "declarations.Topic",
-    "declarations.declaration": "declarations.Declaration",
-    "declarations.signature": "declarations.Signature",
-    "pledges.pledge": "pledges.Pledge",
-}
+
+def read_models() -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Each fixture model's serialized fields and label, read from the models themselves.
+
+    Uses the serializer's own rule (``field.serialize``), so a row must carry exactly what
+    ``manage.py dumpdata`` would write, and the schema is never copied into this script.
+    """
+    sys.path.insert(0, str(REPO))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citydiplo.settings.dev")
+    import django
+    from django.apps import apps
+
+    django.setup()
+    fields: dict[str, list[str]] = {}
+    labels: dict[str, str] = {}
+    for key in FIXTURE_MODELS:
+        meta = apps.get_model(key)._meta
+        names = [f.name for f in meta.local_fields if f.serialize]
+        fields[key] = names + [f.name for f in meta.local_many_to_many if f.serialize]
+        labels[key] = meta.label
+    return fields, labels
+
+
+MODEL_FIELDS, MODEL_LABELS = read_models()
+
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 LOCATOR_MAX = 200
