@@ -1,31 +1,40 @@
-"""Site-wide pages that compose the apps."""
+"""Site-wide pages that compose the apps: home, cities, timeline, search."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView
 
-from declarations.models import Declaration, Event
-from networks.models import City, Network
-from pledges.models import Pledge
+from citydiplo import selectors
+from citydiplo.filters import CityFilter, TimelineForm
+from citydiplo.search import KINDS as SEARCH_KINDS
+from citydiplo.search import search as run_search
+from networks.charts import bar_chart_svg
+from networks.jsonld import city_jsonld
+from networks.listing import FilteredListView, csv_response, errors_response, filtered_or_400
+from networks.maps import world_map_svg
+from networks.regions import Region, SubRegion, region_of, subregion_of
+from networks.selectors import city_points
+
+REGION_LABELS = {**dict(Region.choices), **dict(SubRegion.choices)}
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Counts of the knowledge base and the newest declarations, with entry points per user group."""
-    counts = {
-        "cities": City.objects.count(),
-        "networks": Network.objects.count(),
-        "declarations": Declaration.objects.count(),
-        "events": Event.objects.count(),
-        "pledges": Pledge.objects.published().count(),
-    }
-    newest = (
-        Declaration.objects.select_related("issuer")
-        .filter(date__isnull=False)
-        .order_by("-date")[:5]
+    """Counts of the knowledge base, the newest facts, and where each group of users starts."""
+    return render(
+        request,
+        "home.html",
+        {
+            "counts": selectors.home_counts(),
+            "newest_declarations": selectors.newest_declarations(),
+            "newest_pledges": selectors.newest_pledges(),
+        },
     )
-    return render(request, "home.html", {"counts": counts, "newest_declarations": newest})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -33,3 +42,142 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+# --- cities -----------------------------------------------------------------------------------
+
+
+class CityListView(FilteredListView):
+    template_name = "citydiplo/city_list.html"
+    context_object_name = "cities"
+    filterset_class = CityFilter
+
+    def get_base_queryset(self):
+        return selectors.city_list()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if not self.filters_invalid:
+            # The map shows every filtered city, not only this page's: one narrow query. Cities
+            # without coordinates on record are shown by shading their country.
+            cities = list(
+                self.object_list.order_by().only("name", "slug", "latitude", "longitude", "country")
+            )
+            points = city_points(cities)
+            countries = {c.country.code for c in cities}
+            context["map"] = world_map_svg(
+                points,
+                title=_("Countries of the cities listed, and the cities with coordinates"),
+                highlight_countries=countries,
+            )
+            context["map_counts"] = {
+                "located": len(points),
+                "total": len(cities),
+                "countries": len(countries),
+            }
+            query = self.request.GET.copy()
+            query.pop("page", None)
+            context["csv_url"] = "cities.csv" + ("?" + query.urlencode() if query else "")
+        return context
+
+
+CITY_CSV_COLUMNS = [
+    ("name", lambda c: c.name),
+    ("slug", lambda c: c.slug),
+    ("country_code", lambda c: c.country.code),
+    ("country", lambda c: c.country.name),
+    ("region", lambda c: REGION_LABELS.get(region_of(c.country.code), "")),
+    ("subregion", lambda c: REGION_LABELS.get(subregion_of(c.country.code), "")),
+    ("kind", lambda c: c.kind),
+    ("population", lambda c: c.population if c.population is not None else ""),
+    ("latitude", lambda c: c.latitude if c.latitude is not None else ""),
+    ("longitude", lambda c: c.longitude if c.longitude is not None else ""),
+    ("networks", lambda c: c.n_networks),
+    ("declarations_signed", lambda c: c.n_declarations),
+    ("published_pledges", lambda c: c.n_pledges),
+    ("wikidata_id", lambda c: c.wikidata_id),
+]
+
+
+def city_csv(request: HttpRequest) -> HttpResponse:
+    """Exactly the rows the listing shows for the same query string, on every page at once."""
+    rows, filterset = filtered_or_400(request, CityFilter, selectors.city_list())
+    if rows is None:
+        return errors_response(filterset)
+    columns = [
+        *CITY_CSV_COLUMNS,
+        ("url", lambda c: request.build_absolute_uri(c.get_absolute_url())),
+    ]
+    return csv_response(rows.iterator(chunk_size=500), columns, "citydiplo-cities.csv")
+
+
+class CityDetailView(DetailView):
+    template_name = "citydiplo/city_detail.html"
+    context_object_name = "city"
+
+    def get_queryset(self):
+        return selectors.city_profile()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        city = self.object
+        peers = selectors.city_peers(city)
+        points = city_points([city, *peers], emphasis=city)
+        context["map"] = world_map_svg(
+            points,
+            title=_("%(city)s on a world map, with its country and peer cities")
+            % {"city": city.name},
+            highlight_countries=[city.country.code],
+            zoom_to_points=city.latitude is not None,
+        )
+        context.update(
+            peers=peers,
+            history=selectors.city_history(city),
+            sources=selectors.city_sources(city),
+            region_label=REGION_LABELS.get(city.region, ""),
+            subregion_label=REGION_LABELS.get(subregion_of(city.country.code), ""),
+            jsonld=city_jsonld(city, self.request.build_absolute_uri),
+        )
+        return context
+
+
+# --- timeline and search ----------------------------------------------------------------------
+
+
+def timeline(request: HttpRequest) -> HttpResponse:
+    form = TimelineForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        context = {"form": form, "filters_invalid": True, "groups": []}
+        return render(request, "citydiplo/timeline.html", context, status=400)
+    filters = form.cleaned_data if form.is_bound else {}
+    items, cut = selectors.timeline(filters)
+    shows_declarations = not filters.get("kind") or "declaration" in filters["kind"]
+    chart_data = (
+        selectors.declarations_per_year(selectors.timeline_declarations(filters))
+        if shows_declarations
+        else []
+    )
+    context = {
+        "form": form,
+        "groups": selectors.group_by_year(items, newest_first=True),
+        "counts": selectors.group_counts(items),
+        "cut": cut,
+        "limit": selectors.TIMELINE_LIMIT,
+        "declarations_per_year": chart_data,
+        "declarations_chart": bar_chart_svg(
+            chart_data, title=_("Declarations per year"), value_label=_("declarations")
+        ),
+    }
+    return render(request, "citydiplo/timeline.html", context)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    kind = request.GET.get("kind", "")
+    kinds = (kind,) if kind in SEARCH_KINDS else None
+    hits = run_search(query, kinds=kinds) if query else []
+    return render(
+        request,
+        "citydiplo/search.html",
+        {"query": query, "hits": hits, "kind": kind if kinds else "", "kinds": SEARCH_KINDS},
+    )

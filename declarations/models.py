@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -20,9 +20,20 @@ from networks.models import (
     SlugQuerySet,
     Sourced,
     choices_constraint,
+    count_related,
     slug_constraint,
     split_lines,
 )
+
+
+def _published_pledges() -> models.QuerySet:
+    """Published pledges made at events, reached through the relation the pledges app declares.
+
+    The pledges app sits above this one and is not imported; its own ``published()`` rule is
+    still the one applied.
+    """
+    pledge = Event._meta.get_field("pledges").related_model
+    return pledge.objects.published().select_related("city", "network").order_by("title", "pk")
 
 
 class EventSeries(models.Model):
@@ -59,6 +70,27 @@ class EventSeries(models.Model):
         return (self.slug,)
 
 
+class EventQuerySet(SlugQuerySet):
+    def for_listing(self) -> EventQuerySet:
+        return (
+            self.select_related("series", "city")
+            .annotate(n_declarations=count_related(Declaration.objects.all(), "event"))
+            .order_by(F("start_date").asc(nulls_last=True), "name", "pk")
+        )
+
+    def for_profile(self) -> EventQuerySet:
+        """An event with its series' other editions, organisers, declarations and pledges."""
+        return self.select_related("series", "city", "source").prefetch_related(
+            Prefetch("organisers", Network.objects.order_by("name")),
+            Prefetch(
+                "series__events",
+                Event.objects.order_by(F("edition").asc(nulls_last=True), "start_date", "pk"),
+            ),
+            Prefetch("declarations", Declaration.objects.select_related("issuer")),
+            Prefetch("pledges", _published_pledges(), to_attr="published_pledges"),
+        )
+
+
 class Event(Sourced):
     """A conference, forum or summit; one edition of a series where there is one."""
 
@@ -91,7 +123,7 @@ class Event(Sourced):
     website = models.URLField(_("website"), max_length=500, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    objects = SlugQuerySet.as_manager()
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_date", "name"]
@@ -181,6 +213,24 @@ class CountQualifier(models.TextChoices):
     AT_LEAST = "at_least", _("at least")
 
 
+class DeclarationQuerySet(SlugQuerySet):
+    def for_listing(self) -> DeclarationQuerySet:
+        return (
+            self.select_related("issuer", "event")
+            .annotate(n_signatures=count_related(Signature.objects.all(), "declaration"))
+            .order_by(F("date").desc(nulls_last=True), "title", "pk")
+        )
+
+    def for_profile(self) -> DeclarationQuerySet:
+        return self.select_related("issuer", "event", "source").prefetch_related(
+            Prefetch("topics", Topic.objects.order_by("name")),
+            Prefetch(
+                "signatures",
+                Signature.objects.select_related("city", "source").order_by("city__name", "pk"),
+            ),
+        )
+
+
 class Declaration(Sourced):
     """A text cities or their networks adopted: declaration, charter, statement, letter..."""
 
@@ -235,7 +285,7 @@ class Declaration(Sourced):
         _("qualifier"), max_length=10, choices=CountQualifier.choices, blank=True
     )
 
-    objects = SlugQuerySet.as_manager()
+    objects = DeclarationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "title"]

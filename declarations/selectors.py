@@ -1,38 +1,23 @@
-"""Reads for events and declarations, each with its joins built in."""
+"""Reads for events and declarations; the joins live in the QuerySet methods."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import QuerySet
 
-from declarations.models import Declaration, Event, Signature
+from declarations.models import Declaration, Event
 
 
 def declaration_list() -> QuerySet[Declaration]:
-    return (
-        Declaration.objects.select_related("issuer", "event")
-        .annotate(n_signatures=Count("signatures", distinct=True))
-        .order_by("-date", "title", "pk")
-    )
+    return Declaration.objects.for_listing()
 
 
 def declaration_profile() -> QuerySet[Declaration]:
-    return Declaration.objects.select_related("issuer", "event", "source").prefetch_related(
-        "topics",
-        Prefetch(
-            "signatures", Signature.objects.select_related("city", "source").order_by("city__name")
-        ),
-    )
+    return Declaration.objects.for_profile()
 
 
 def event_list() -> QuerySet[Event]:
-    return (
-        Event.objects.select_related("series", "city")
-        .annotate(n_declarations=Count("declarations", distinct=True))
-        .order_by("start_date", "name", "pk")
-    )
+    return Event.objects.for_listing()
 
 
 def event_profile() -> QuerySet[Event]:
-    return Event.objects.select_related("series", "city", "source").prefetch_related(
-        "organisers", Prefetch("declarations", Declaration.objects.select_related("issuer"))
-    )
+    return Event.objects.for_profile()

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from django.views.generic import DetailView, ListView
+from typing import Any
+
+from django.views.generic import DetailView
 
 from declarations import selectors
+from declarations.filters import DeclarationFilter, EventFilter
+from declarations.jsonld import declaration_jsonld, event_jsonld
+from networks.listing import FilteredListView
 
 
-class DeclarationListView(ListView):
+class DeclarationListView(FilteredListView):
     template_name = "declarations/declaration_list.html"
     context_object_name = "declarations"
-    paginate_by = 50
+    filterset_class = DeclarationFilter
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         return selectors.declaration_list()
 
 
@@ -23,13 +28,18 @@ class DeclarationDetailView(DetailView):
     def get_queryset(self):
         return selectors.declaration_profile()
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["jsonld"] = declaration_jsonld(self.object, self.request.build_absolute_uri)
+        return context
 
-class EventListView(ListView):
+
+class EventListView(FilteredListView):
     template_name = "declarations/event_list.html"
     context_object_name = "events"
-    paginate_by = 50
+    filterset_class = EventFilter
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         return selectors.event_list()
 
 
@@ -39,3 +49,10 @@ class EventDetailView(DetailView):
 
     def get_queryset(self):
         return selectors.event_profile()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["jsonld"] = event_jsonld(self.object, self.request.build_absolute_uri)
+        series = self.object.series
+        context["editions"] = list(series.events.all()) if series else []
+        return context

@@ -75,3 +75,15 @@ def format_partial_date(value: dt.date | None, precision: str) -> str:
     if precision == DatePrecision.MONTH:
         return date_format(value, "YEAR_MONTH_FORMAT")
     return date_format(value, "DATE_FORMAT")
+
+
+def iso_partial_date(value: dt.date | None, precision: str) -> str:
+    """ISO 8601 at the source's precision ("2018", "2018-07", "2019-11-27"), for linked data."""
+    if value is None:
+        return ""
+    iso = value.isoformat()
+    if precision == DatePrecision.YEAR:
+        return iso[:4]
+    if precision == DatePrecision.MONTH:
+        return iso[:7]
+    return iso

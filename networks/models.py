@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -48,6 +49,24 @@ class SlugQuerySet(models.QuerySet):
 
     def get_by_natural_key(self, slug: str) -> models.Model:
         return self.get(slug=slug)
+
+
+def count_related(
+    queryset: models.QuerySet, outer_field: str, distinct_field: str = "pk"
+) -> Coalesce:
+    """Count rows of ``queryset`` pointing at the outer row, as a correlated subquery.
+
+    Several counts on one listing then cost no extra joins and do not multiply each other the
+    way ``Count()`` over two joined relations does, and they can still be sorted on.
+    """
+    sub = (
+        queryset.filter(**{outer_field: OuterRef("pk")})
+        .order_by()
+        .values(outer_field)
+        .annotate(n=Count(distinct_field, distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(sub, output_field=IntegerField()), 0)
 
 
 # --- provenance -------------------------------------------------------------------------------
@@ -128,6 +147,28 @@ class LocalGovernmentKind(models.TextChoices):
     REGION = "region", _("region / state")
 
 
+class CityQuerySet(SlugQuerySet):
+    def for_listing(self) -> CityQuerySet:
+        """Rows of the city listing: the membership count rides along as a subquery."""
+        return self.annotate(
+            n_networks=count_related(Membership.objects.all(), "city", "network")
+        ).order_by("name", "pk")
+
+    def for_profile(self) -> CityQuerySet:
+        """Everything the networks app knows about a city, in two queries."""
+        return self.select_related("source").prefetch_related(
+            Prefetch(
+                "memberships",
+                Membership.objects.select_related("network", "source").order_by(
+                    F("joined_on").asc(nulls_last=True), "network__name", "pk"
+                ),
+            )
+        )
+
+    def with_coordinates(self) -> CityQuerySet:
+        return self.filter(latitude__isnull=False, longitude__isnull=False)
+
+
 class City(Sourced):
     """A local government acting beyond its borders (city, municipality, county or region)."""
 
@@ -154,7 +195,7 @@ class City(Sourced):
     )
     wikidata_id = models.CharField(_("Wikidata id"), max_length=20, blank=True)
 
-    objects = SlugQuerySet.as_manager()
+    objects = CityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "country"]
@@ -188,7 +229,7 @@ class City(Sourced):
         return f"{self.name} ({self.country.code})" if self.country else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("networks:city-detail", kwargs={"slug": self.slug})
+        return reverse("site:city-detail", kwargs={"slug": self.slug})
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -219,6 +260,37 @@ class Scope(models.TextChoices):
     REGIONAL = "regional", _("regional")
     NATIONAL = "national", _("national")
     SUBNATIONAL = "subnational", _("sub-national")
+
+
+class NetworkQuerySet(SlugQuerySet):
+    def for_listing(self) -> NetworkQuerySet:
+        return (
+            self.select_related("parent")
+            .annotate(n_members=count_related(Membership.objects.all(), "network", "city"))
+            .order_by("name", "pk")
+        )
+
+    def for_profile(self) -> NetworkQuerySet:
+        """A network with its sections, members and the texts it issued."""
+        return self.select_related("parent", "source").prefetch_related(
+            Prefetch("children", Network.objects.order_by("name")),
+            Prefetch(
+                "memberships",
+                Membership.objects.select_related("city", "source").order_by(
+                    F("joined_on").asc(nulls_last=True), "city__name", "pk"
+                ),
+            ),
+            "declarations",
+        )
+
+    def sharing_members_with(self, network: Network, city_ids: list[int]) -> NetworkQuerySet:
+        """Other networks ranked by how many of these member cities they share."""
+        return (
+            self.exclude(pk=network.pk)
+            .filter(memberships__city__in=city_ids)
+            .annotate(n_shared=Count("memberships__city", distinct=True))
+            .order_by("-n_shared", "name")
+        )
 
 
 class Network(Sourced):
@@ -255,7 +327,7 @@ class Network(Sourced):
         ),
     )
 
-    objects = SlugQuerySet.as_manager()
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

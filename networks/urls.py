@@ -5,8 +5,6 @@ from networks import views
 app_name = "networks"
 
 urlpatterns = [
-    path("cities/", views.CityListView.as_view(), name="city-list"),
-    path("cities/<slug:slug>/", views.CityDetailView.as_view(), name="city-detail"),
     path("networks/", views.NetworkListView.as_view(), name="network-list"),
     path("networks/<slug:slug>/", views.NetworkDetailView.as_view(), name="network-detail"),
     path("sources/<slug:key>/", views.SourceDetailView.as_view(), name="source-detail"),

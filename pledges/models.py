@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -150,6 +150,38 @@ class PledgeQuerySet(models.QuerySet["Pledge"]):
     def published(self) -> PledgeQuerySet:
         """What the public pages and the API may show."""
         return self.filter(moderation_state=ModerationState.PUBLISHED)
+
+    def for_listing(self) -> PledgeQuerySet:
+        """Published pledges with their actor, event and objectives (three queries a page)."""
+        return (
+            self.published()
+            .select_related("city", "network", "event")
+            .prefetch_related(
+                Prefetch("objectives", Objective.objects.order_by("framework", "number"))
+            )
+            .order_by(F("made_on").desc(nulls_last=True), "-created_at", "pk")
+        )
+
+    def for_profile(self) -> PledgeQuerySet:
+        return (
+            self.for_listing()
+            .select_related("source")
+            .prefetch_related(
+                Prefetch("partner_cities", City.objects.order_by("name")),
+                Prefetch("partner_networks", Network.objects.order_by("name")),
+                Prefetch(
+                    "progress_reports",
+                    ProgressReport.objects.order_by("-reported_on", "-created_at", "pk"),
+                ),
+            )
+        )
+
+    def towards(self, framework: str) -> PledgeQuerySet:
+        """Pledges mapped to at least one objective of a framework (GCM, GCR or SDG)."""
+        link = Pledge.objectives.through.objects.filter(
+            pledge=OuterRef("pk"), objective__framework=framework
+        )
+        return self.filter(Exists(link))
 
 
 class Pledge(Sourced):

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
-from pledges.models import Objective, Pledge, ProgressReport
+from pledges.models import Pledge
 
 
 def pledge_list() -> QuerySet[Pledge]:
-    return (
-        Pledge.objects.published()
-        .select_related("city", "network", "event")
-        .prefetch_related(Prefetch("objectives", Objective.objects.order_by("framework", "number")))
-        .order_by("-made_on", "-created_at", "pk")
-    )
+    return Pledge.objects.for_listing()
 
 
 def pledge_profile() -> QuerySet[Pledge]:
-    return (
-        pledge_list()
-        .select_related("source")
-        .prefetch_related(
-            "partner_cities",
-            "partner_networks",
-            Prefetch(
-                "progress_reports", ProgressReport.objects.order_by("-reported_on", "-created_at")
-            ),
-        )
-    )
+    return Pledge.objects.for_profile()

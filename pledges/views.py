@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
+from networks.listing import FilteredListView
 from pledges import selectors
+from pledges.filters import PledgeFilter
 
 
-class PledgeListView(ListView):
+class PledgeListView(FilteredListView):
     template_name = "pledges/pledge_list.html"
     context_object_name = "pledges"
-    paginate_by = 50
+    filterset_class = PledgeFilter
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         return selectors.pledge_list()
 
 

@@ -137,7 +137,7 @@ def test_home_page_shows_counts_and_admin_link(client) -> None:
 
     CityFactory.create_batch(3)
     DeclarationFactory()
-    response = client.get(reverse("home"))
+    response = client.get(reverse("site:home"))
     assert response.status_code == 200
     html = response.content.decode()
     assert '<span class="n">3</span> cities' in html

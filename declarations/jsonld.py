@@ -1,0 +1,92 @@
+"""schema.org descriptions of declarations and events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from declarations.models import Declaration, Event
+from networks.dates import iso_partial_date
+from networks.jsonld import Absolute
+
+
+def _organisation(network, absolute: Absolute) -> dict[str, Any]:
+    return {
+        "@type": "Organization",
+        "name": network.name,
+        "@id": absolute(network.get_absolute_url()),
+    }
+
+
+def declaration_jsonld(declaration: Declaration, absolute: Absolute) -> dict[str, Any]:
+    url = absolute(declaration.get_absolute_url())
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "CreativeWork",
+        "@id": url,
+        "url": url,
+        "name": declaration.title,
+        "genre": declaration.get_kind_display(),
+    }
+    if declaration.alias_list:
+        data["alternateName"] = declaration.alias_list
+    if declaration.date:
+        # ISO 8601 allows reduced precision, so "2018" or "2018-12" say no more than the source.
+        data["dateCreated"] = iso_partial_date(declaration.date, declaration.date_precision)
+    if declaration.language:
+        data["inLanguage"] = declaration.language
+    if declaration.summary:
+        data["abstract"] = declaration.summary
+    if declaration.url:
+        data["sameAs"] = [declaration.url]
+    if declaration.issuer_id:
+        data["publisher"] = _organisation(declaration.issuer, absolute)
+    elif declaration.issuer_text:
+        data["publisher"] = {"@type": "Organization", "name": declaration.issuer_text}
+    if declaration.event_id:
+        data["recordedAt"] = {
+            "@type": "Event",
+            "name": declaration.event.name,
+            "@id": absolute(declaration.event.get_absolute_url()),
+        }
+    topics = [t.name for t in declaration.topics.all()]
+    if topics:
+        data["keywords"] = topics
+    signatories = [s.city for s in declaration.signatures.all()]
+    if signatories:
+        data["author"] = [
+            {"@type": "City", "name": c.name, "@id": absolute(c.get_absolute_url())}
+            for c in signatories
+        ]
+    return data
+
+
+def event_jsonld(event: Event, absolute: Absolute) -> dict[str, Any]:
+    url = absolute(event.get_absolute_url())
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": url,
+        "url": url,
+        "name": event.name,
+    }
+    if event.start_date:
+        data["startDate"] = iso_partial_date(event.start_date, event.start_date_precision)
+    if event.end_date:
+        data["endDate"] = event.end_date.isoformat()
+    if event.place or event.city_id:
+        place: dict[str, Any] = {"@type": "Place", "name": event.place or event.city.name}
+        if event.city_id:
+            place["containedInPlace"] = {
+                "@type": "City",
+                "name": event.city.name,
+                "@id": absolute(event.city.get_absolute_url()),
+            }
+        data["location"] = place
+    if event.description:
+        data["description"] = event.description
+    organisers = [_organisation(o, absolute) for o in event.organisers.all()]
+    if organisers:
+        data["organizer"] = organisers
+    if event.series_id:
+        data["superEvent"] = {"@type": "EventSeries", "name": event.series.name}
+    return data

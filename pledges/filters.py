@@ -1,0 +1,53 @@
+"""Filters for the pledge listing, shared by the HTML page and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from declarations.filters import CitySlugFilter
+from declarations.models import Event
+from networks.listing import StableOrderingFilter, text_filter
+from pledges.models import ImplementationStatus, ModerationState, Objective, Pledge
+
+COMPACTS = [("GCM", _("Global Compact for Migration")), ("GCR", _("Global Compact on Refugees"))]
+
+
+class PledgeFilter(django_filters.FilterSet):
+    q = text_filter("title", "description", "actor_text", label=_("Title or text contains"))
+    city = CitySlugFilter(label=_("City"), field_name="city")
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), field_name="city__country", choices=countries
+    )
+    compact = django_filters.ChoiceFilter(
+        label=_("Compact"), choices=COMPACTS, method="filter_compact"
+    )
+    objective = django_filters.ModelChoiceFilter(
+        label=_("Objective"),
+        field_name="objectives",
+        queryset=Objective.objects.order_by("framework", "number"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Implementation status"), choices=ImplementationStatus.choices
+    )
+    event = django_filters.ModelChoiceFilter(
+        label=_("Made at"),
+        to_field_name="slug",
+        queryset=Event.objects.filter(pledges__moderation_state=ModerationState.PUBLISHED)
+        .distinct()
+        .order_by("name"),
+    )
+    sort = StableOrderingFilter(
+        label=_("Sort by"),
+        fields=(("made_on", "made"), ("title", "title")),
+        field_labels={"made_on": _("date made"), "title": _("title")},
+        tiebreak=("title", "pk"),
+    )
+
+    class Meta:
+        model = Pledge
+        fields: list[str] = []
+
+    def filter_compact(self, queryset, name: str, value: str):
+        return queryset.towards(value) if value else queryset
