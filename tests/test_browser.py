@@ -35,3 +35,55 @@ def test_keyboard_user_can_skip_to_content(live_server, page) -> None:
     assert skip.evaluate("el => el === document.activeElement")
     page.keyboard.press("Enter")
     page.wait_for_url("**/#main", timeout=5000)  # fails the test if the skip link goes nowhere
+
+
+def test_researcher_filters_cities_opens_a_profile_and_reads_it_in_german(
+    live_server, page
+) -> None:
+    call_command("load_seed", verbosity=0)
+    page.goto(live_server.url + "/cities/")
+    page.get_by_label("World region").select_option(label="Europe")
+    page.get_by_label("Member of network").select_option(label="Solidarity Cities")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/cities/?*")
+    assert "region=europe" in page.url
+    assert "network=solidarity-cities" in page.url
+    rows = page.locator("main table tbody tr")
+    assert rows.count() == 6  # the six cities the solidarity-cities article names
+    assert page.get_by_role("status").first.inner_text().startswith("6 results")
+    page.locator("main table").get_by_role("link", name="Berlin", exact=True).click()
+    assert page.locator("h1").inner_text() == "Berlin"
+    assert page.locator("svg.world-map .point--emphasis").count() == 1
+
+    page.get_by_label("Language").select_option("de")
+    page.get_by_role("button", name="Switch language").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "de"
+    assert page.locator("h1").inner_text() == "Berlin"
+    nav = page.get_by_role("navigation", name="Hauptnavigation")
+    assert nav.get_by_role("link", name="Städte").is_visible()
+    assert nav.get_by_role("link", name="Erklärungen").is_visible()
+    assert page.get_by_role("heading", name="Unterzeichnete Erklärungen").is_visible()
+    # the choice sticks: the listing now speaks German too, filters still in the URL
+    page.go_back()
+    page.goto(live_server.url + "/cities/?region=europe")
+    assert page.get_by_role("button", name="Filter anwenden").is_visible()
+
+
+def test_pages_fit_a_phone_screen_under_the_strict_csp(live_server, page) -> None:
+    call_command("load_seed", verbosity=0)
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    page.set_viewport_size({"width": 360, "height": 740})
+    pages = ["/", "/cities/", "/cities/berlin/", "/networks/solidarity-cities/", "/timeline/"]
+    pages += ["/declarations/gaziantep-declaration/", "/search/?q=K%C3%B6ln", "/admin/login/"]
+    for path in pages:
+        page.goto(live_server.url + path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} is {overflow}px wider than the screen"
+    assert violations == []

@@ -162,3 +162,11 @@ def test_readme_and_ci_name_the_two_commands() -> None:
     assert "make run" in readme
     assert "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+@pytest.mark.django_db
+def test_pages_are_served_under_a_strict_content_security_policy(client) -> None:
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
