@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import DetailView
 
 from citydiplo import selectors
@@ -165,7 +166,9 @@ def timeline(request: HttpRequest) -> HttpResponse:
         "limit": selectors.TIMELINE_LIMIT,
         "declarations_per_year": chart_data,
         "declarations_chart": bar_chart_svg(
-            chart_data, title=_("Declarations per year"), value_label=_("declarations")
+            chart_data,
+            title=_("Declarations per year"),
+            value_label=lambda n: ngettext("%(n)s declaration", "%(n)s declarations", n) % {"n": n},
         ),
     }
     return render(request, "citydiplo/timeline.html", context)

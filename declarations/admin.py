@@ -1,6 +1,7 @@
 """Curators' admin for events, declarations and signatures."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from declarations.models import Declaration, Event, EventSeries, Signature, Topic
 from networks.admin import SOURCED_FIELDSET
@@ -27,7 +28,7 @@ class EventAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "slug", "series", "edition", "organisers")}),
         (
-            "When and where",
+            _("When and where"),
             {
                 "fields": (
                     "start_date",

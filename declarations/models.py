@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from networks.dates import (
     clean_partial_date,
@@ -57,7 +58,7 @@ class EventSeries(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("event series")
-        verbose_name_plural = _("event series")
+        verbose_name_plural = pgettext_lazy("plural", "event series")
         constraints = [slug_constraint("eventseries")]
 
     def __str__(self) -> str:

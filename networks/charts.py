@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.utils.formats import number_format
 from django.utils.html import escape
@@ -73,33 +73,42 @@ def _left_margin(top_value: int) -> int:
     return max(LEFT, math.ceil(len(_count(top_value)) * CHAR_WIDTH) + 10)
 
 
+ValueLabel = str | Callable[[int], str]
+
+
+def _quantity(value: int, value_label: ValueLabel) -> str:
+    """ "7 declarations": a callable label can pluralise (ngettext), a plain one is appended."""
+    if callable(value_label):
+        return value_label(value)
+    return f"{_count(value)} {value_label}"
+
+
 def _truncate(label: str) -> str:
     return label if len(label) <= MAX_LABEL_CHARS else label[: MAX_LABEL_CHARS - 1] + "…"
 
 
-def _bar_desc(data: Sequence[tuple[str, int]], value_label: str) -> str:
+def _bar_desc(data: Sequence[tuple[str, int]], value_label: ValueLabel) -> str:
     values = [value for _, value in data]
     peak = max(range(len(data)), key=lambda index: values[index])
     if len(data) == 1:
-        return gettext("%(label)s: %(value)s %(value_label)s.") % {
+        return gettext("%(label)s: %(quantity)s.") % {
             "label": data[0][0],
-            "value": _count(values[0]),
-            "value_label": value_label,
+            "quantity": _quantity(values[0], value_label),
         }
     return gettext(
-        "%(first)s to %(last)s. Highest: %(value)s %(value_label)s (%(label)s). "
-        "Total: %(total)s %(value_label)s."
+        "%(first)s to %(last)s. Highest: %(quantity)s (%(label)s). Total: %(total)s."
     ) % {
         "first": data[0][0],
         "last": data[-1][0],
-        "value": _count(values[peak]),
+        "quantity": _quantity(values[peak], value_label),
         "label": data[peak][0],
-        "total": _count(sum(values)),
-        "value_label": value_label,
+        "total": _quantity(sum(values), value_label),
     }
 
 
-def bar_chart_svg(data: Sequence[tuple[str, int]], *, title: str, value_label: str) -> SafeString:
+def bar_chart_svg(
+    data: Sequence[tuple[str, int]], *, title: str, value_label: ValueLabel
+) -> SafeString:
     """Vertical bars in the given order, each with its value above and its label below.
 
     With many bars, short labels (years) are thinned to every k-th and long ones are rotated
@@ -159,7 +168,7 @@ def bar_chart_svg(data: Sequence[tuple[str, int]], *, title: str, value_label: s
     for index, (label, value) in enumerate(data):
         centre = left + slot * (index + 0.5)
         height = value / top_value * plot_height
-        tooltip = escape(f"{label}: {_count(value)} {value_label}")
+        tooltip = escape(f"{label}: {_quantity(value, value_label)}")
         parts.append(
             f'<rect class="chart-bar" x="{_n(centre - bar_width / 2)}" y="{_n(base - height)}" '
             f'width="{_n(bar_width)}" height="{_n(height)}"><title>{tooltip}</title></rect>'
@@ -189,29 +198,29 @@ def bar_chart_svg(data: Sequence[tuple[str, int]], *, title: str, value_label: s
     return mark_safe("".join(parts))  # labels and titles are escaped above
 
 
-def _step_desc(years: list[int], counts: list[int], value_label: str) -> str:
+def _step_desc(years: list[int], counts: list[int], value_label: ValueLabel) -> str:
     peak = max(range(len(counts)), key=lambda index: counts[index])
     if len(years) == 1:
-        return gettext("%(year)s: %(value)s %(value_label)s.") % {
+        return gettext("%(year)s: %(quantity)s.") % {
             "year": years[0],
-            "value": _count(counts[0]),
-            "value_label": value_label,
+            "quantity": _quantity(counts[0], value_label),
         }
     return gettext(
-        "From %(first)s to %(last)s: %(start)s %(value_label)s at the start, %(end)s at the "
-        "end; highest %(peak)s in %(peak_year)s."
+        "From %(first)s to %(last)s: %(start)s at the start, %(end)s at the end; "
+        "highest %(peak)s in %(peak_year)s."
     ) % {
         "first": years[0],
         "last": years[-1],
-        "start": _count(counts[0]),
-        "end": _count(counts[-1]),
+        "start": _quantity(counts[0], value_label),
+        "end": _quantity(counts[-1], value_label),
         "peak": _count(counts[peak]),
         "peak_year": years[peak],
-        "value_label": value_label,
     }
 
 
-def step_chart_svg(data: Sequence[tuple[int, int]], *, title: str, value_label: str) -> SafeString:
+def step_chart_svg(
+    data: Sequence[tuple[int, int]], *, title: str, value_label: ValueLabel
+) -> SafeString:
     """A count over years as a step line with a filled area (e.g. members of a network).
 
     Each year is a band from its start to the next year's; a count holds until the next given

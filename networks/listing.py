@@ -14,6 +14,9 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils import translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
@@ -81,15 +84,22 @@ def csv_response(
     rows: Iterable[Any],
     columns: Sequence[tuple[str, Callable[[Any], object]]],
     filename: str,
+    *,
+    language: str = "en",
 ) -> StreamingHttpResponse:
-    """Stream rows as UTF-8 CSV with a header row; nothing is held in memory."""
+    """Stream rows as UTF-8 CSV with a header row; nothing is held in memory.
+
+    Names (countries, regions) are written in one fixed language whatever the page language,
+    so that scripts reading the file can rely on them.
+    """
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
         yield "\ufeff"  # lets spreadsheet programs detect UTF-8 (Köln, Zürich)
         yield writer.writerow([header for header, _ in columns])
-        for row in rows:
-            yield writer.writerow([safe_cell(getter(row)) for _, getter in columns])
+        with translation.override(language):
+            for row in rows:
+                yield writer.writerow([safe_cell(str(getter(row))) for _, getter in columns])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -129,8 +139,23 @@ def text_filter(*fields: str, label: str | None = None) -> django_filters.CharFi
     )
 
 
+def _descending(label: str) -> str:
+    return gettext("%s (descending)") % label
+
+
+_descending_lazy = lazy(_descending, str)
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Sorting that always ends on the primary key, so pages never repeat or skip rows."""
+
+    def build_choices(self, fields, labels):
+        # django-filter formats "… (descending)" once, at import, in English; stay lazy instead.
+        ascending = dict(super().build_choices(fields, labels)[::2])
+        choices = []
+        for value, label in ascending.items():
+            choices += [(value, label), (f"-{value}", _descending_lazy(label))]
+        return choices
 
     def __init__(self, *args: Any, tiebreak: Sequence[str] = ("pk",), **kwargs: Any) -> None:
         self.tiebreak = list(tiebreak)

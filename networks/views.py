@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import DetailView
 
 from networks import selectors
@@ -44,7 +45,9 @@ class NetworkDetailView(DetailView):
             members_chart=step_chart_svg(
                 per_year,
                 title=_("Member cities of %(name)s over time") % {"name": network.name},
-                value_label=_("member cities"),
+                value_label=lambda n: (
+                    ngettext("%(n)s member city", "%(n)s member cities", n) % {"n": n}
+                ),
             ),
             members_map=world_map_svg(
                 points,

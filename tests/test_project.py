@@ -141,7 +141,7 @@ def test_home_page_shows_counts_and_admin_link(client) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert '<span class="n">3</span> cities' in html
-    assert '<span class="n">1</span> declarations' in html
+    assert '<span class="n">1</span> declaration</a>' in html  # singular
     assert 'href="/admin/"' in html
 
 

@@ -82,7 +82,26 @@ def build(n: int) -> dict[str, str]:
     }
 
 
-PAGES = ["home", "cities", "cities-filtered", "cities-csv", "city", "networks", "network", "declarations", "declaration", "events", "event", "pledges", "pledges-filtered", "pledge", "timeline", "timeline-filtered", "search", "sitemap"]
+PAGES = [
+    "home",
+    "cities",
+    "cities-filtered",
+    "cities-csv",
+    "city",
+    "networks",
+    "network",
+    "declarations",
+    "declaration",
+    "events",
+    "event",
+    "pledges",
+    "pledges-filtered",
+    "pledge",
+    "timeline",
+    "timeline-filtered",
+    "search",
+    "sitemap",
+]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -297,7 +297,7 @@ def test_unnamed_signatories_show_the_declared_count(client) -> None:
         slug="open-letter", declared_signatory_count=30, declared_count_qualifier="more_than"
     )
     body = client.get("/declarations/open-letter/").content.decode()
-    assert "The source gives more than 30 signatories." in body
+    assert "Number of signatories given by the source: more than 30." in body
 
 
 def test_event_filters_and_page(client, world) -> None:

@@ -234,7 +234,9 @@ def test_step_chart() -> None:
     root = parse(svg)
     assert root.find(f"{SVG}title").text == "Members over time"
     desc = root.find(f"{SVG}desc").text
-    assert desc == ("From 2012 to 2021: 4 members at the start, 23 at the end; highest 23 in 2021.")
+    assert desc == (
+        "From 2012 to 2021: 4 members at the start, 23 members at the end; highest 23 in 2021."
+    )
     classes = {element.get("class") for element in root.iter()}
     assert {"chart-area", "chart-line", "chart-axis", "chart-label"} <= classes
     texts = {text.text for text in root.iter(f"{SVG}text")}
@@ -283,3 +285,12 @@ def test_path_text_round_trips_to_the_outline() -> None:
     assert len(drawn) > 20
     for x, y in drawn:
         assert min(abs(x - sx) + abs(y - sy) for sx, sy in source) < 0.11
+
+
+def test_a_callable_value_label_can_pluralise() -> None:
+    def label(n: int) -> str:
+        return f"{n} declaration" if n == 1 else f"{n} declarations"
+
+    svg = str(bar_chart_svg([("2018", 1), ("2019", 2)], title="t", value_label=label))
+    assert "2018: 1 declaration<" in svg
+    assert "2019: 2 declarations<" in svg
