@@ -197,6 +197,15 @@ def city_history(city: City) -> list[YearGroup]:
 TIMELINE_LIMIT = 500
 
 
+def in_years(queryset: QuerySet, year: str, filters: dict[str, Any]) -> QuerySet:
+    """Apply the timeline's year range to a year expression (``date__year``, ``founded_year``)."""
+    if filters.get("year_from"):
+        queryset = queryset.filter(**{f"{year}__gte": filters["year_from"]})
+    if filters.get("year_to"):
+        queryset = queryset.filter(**{f"{year}__lte": filters["year_to"]})
+    return queryset
+
+
 def timeline(
     filters: dict[str, Any], *, limit: int = TIMELINE_LIMIT
 ) -> tuple[list[Happening], bool]:
@@ -213,7 +222,6 @@ def timeline(
     One query per kind, whatever the filters.
     """
     kinds = set(filters.get("kind") or ["declaration", "event", "founding", "membership"])
-    start, end = filters.get("year_from"), filters.get("year_to")
     network: Network | None = filters.get("network")
     region: str = filters.get("region") or ""
     topic = filters.get("topic")
@@ -222,13 +230,6 @@ def timeline(
         kinds &= {"declaration"}
     if region:
         kinds -= {"founding"}
-
-    def years(qs: QuerySet, column: str) -> QuerySet:
-        if start:
-            qs = qs.filter(**{f"{column}__year__gte": start})
-        if end:
-            qs = qs.filter(**{f"{column}__year__lte": end})
-        return qs
 
     items: list[Happening] = []
     cut = False
@@ -254,7 +255,7 @@ def timeline(
             ),
         )
     if "event" in kinds:
-        qs = years(Event.objects.filter(start_date__isnull=False), "start_date")
+        qs = in_years(Event.objects.filter(start_date__isnull=False), "start_date__year", filters)
         if network:
             qs = qs.filter(organisers=network)
         if region:
@@ -266,11 +267,7 @@ def timeline(
             ),
         )
     if "founding" in kinds:
-        qs = Network.objects.filter(founded_year__isnull=False)
-        if start:
-            qs = qs.filter(founded_year__gte=start)
-        if end:
-            qs = qs.filter(founded_year__lte=end)
+        qs = in_years(Network.objects.filter(founded_year__isnull=False), "founded_year", filters)
         if network:
             qs = qs.filter(pk=network.pk)
         take(
@@ -285,9 +282,9 @@ def timeline(
             ),
         )
     if "membership" in kinds:
-        qs = years(Membership.objects.filter(joined_on__isnull=False), "joined_on").select_related(
-            "city", "network"
-        )
+        qs = in_years(
+            Membership.objects.filter(joined_on__isnull=False), "joined_on__year", filters
+        ).select_related("city", "network")
         if network:
             qs = qs.filter(network=network)
         if region:
@@ -312,11 +309,7 @@ def timeline(
 
 def timeline_declarations(filters: dict[str, Any]) -> QuerySet[Declaration]:
     """The dated declarations the timeline's filters select (see ``timeline``)."""
-    qs = Declaration.objects.filter(date__isnull=False)
-    if filters.get("year_from"):
-        qs = qs.filter(date__year__gte=filters["year_from"])
-    if filters.get("year_to"):
-        qs = qs.filter(date__year__lte=filters["year_to"])
+    qs = in_years(Declaration.objects.filter(date__isnull=False), "date__year", filters)
     if filters.get("network"):
         qs = qs.filter(issuer=filters["network"])
     if filters.get("region"):
