@@ -20,7 +20,7 @@ from networks.jsonld import city_jsonld
 from networks.listing import FilteredListView, csv_response, errors_response, filtered_or_400
 from networks.maps import world_map_svg
 from networks.regions import Region, SubRegion, region_of, subregion_of
-from networks.selectors import city_points
+from networks.selectors import city_points, map_of
 
 REGION_LABELS = {**dict(Region.choices), **dict(SubRegion.choices)}
 
@@ -61,11 +61,7 @@ class CityListView(FilteredListView):
         if not self.filters_invalid:
             # The map shows every filtered city, not only this page's: one narrow query. Cities
             # without coordinates on record are shown by shading their country.
-            cities = list(
-                self.object_list.order_by().only("name", "slug", "latitude", "longitude", "country")
-            )
-            points = city_points(cities)
-            countries = {c.country.code for c in cities}
+            points, countries, total = map_of(self.object_list)
             context["map"] = world_map_svg(
                 points,
                 title=_("Countries of the cities listed, and the cities with coordinates"),
@@ -73,7 +69,7 @@ class CityListView(FilteredListView):
             )
             context["map_counts"] = {
                 "located": len(points),
-                "total": len(cities),
+                "total": total,
                 "countries": len(countries),
             }
             query = self.request.GET.copy()

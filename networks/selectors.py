@@ -68,3 +68,22 @@ def city_points(cities: Iterable[City], *, emphasis: City | None = None) -> list
         for c in cities
         if c.latitude is not None and c.longitude is not None
     ]
+
+
+def map_of(cities: QuerySet[City]) -> tuple[list[MapPoint], set[str], int]:
+    """Points, country codes and count of a filtered city listing, in one narrow query.
+
+    ``values_list`` leaves out the listing's count subqueries, which a map has no use for.
+    """
+    rows = list(cities.order_by().values_list("name", "slug", "latitude", "longitude", "country"))
+    points = [
+        MapPoint(
+            label=name,
+            url=City(slug=slug).get_absolute_url(),
+            latitude=float(latitude),
+            longitude=float(longitude),
+        )
+        for name, slug, latitude, longitude, _ in rows
+        if latitude is not None and longitude is not None
+    ]
+    return points, {country for *_, country in rows}, len(rows)
