@@ -6,27 +6,12 @@ from typing import Any
 
 from declarations.models import Declaration, Event
 from networks.dates import iso_partial_date
-from networks.jsonld import Absolute
-
-
-def _organisation(network, absolute: Absolute) -> dict[str, Any]:
-    return {
-        "@type": "Organization",
-        "name": network.name,
-        "@id": absolute(network.get_absolute_url()),
-    }
+from networks.jsonld import Absolute, document, reference
 
 
 def declaration_jsonld(declaration: Declaration, absolute: Absolute) -> dict[str, Any]:
-    url = absolute(declaration.get_absolute_url())
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "CreativeWork",
-        "@id": url,
-        "url": url,
-        "name": declaration.title,
-        "genre": declaration.get_kind_display(),
-    }
+    data = document("CreativeWork", declaration, declaration.title, absolute)
+    data["genre"] = declaration.get_kind_display()
     if declaration.alias_list:
         data["alternateName"] = declaration.alias_list
     if declaration.date:
@@ -39,36 +24,24 @@ def declaration_jsonld(declaration: Declaration, absolute: Absolute) -> dict[str
     if declaration.url:
         data["sameAs"] = [declaration.url]
     if declaration.issuer_id:
-        data["publisher"] = _organisation(declaration.issuer, absolute)
+        data["publisher"] = reference(
+            "Organization", declaration.issuer, declaration.issuer.name, absolute
+        )
     elif declaration.issuer_text:
         data["publisher"] = {"@type": "Organization", "name": declaration.issuer_text}
     if declaration.event_id:
-        data["recordedAt"] = {
-            "@type": "Event",
-            "name": declaration.event.name,
-            "@id": absolute(declaration.event.get_absolute_url()),
-        }
+        data["recordedAt"] = reference("Event", declaration.event, declaration.event.name, absolute)
     topics = [t.name for t in declaration.topics.all()]
     if topics:
         data["keywords"] = topics
     signatories = [s.city for s in declaration.signatures.all()]
     if signatories:
-        data["author"] = [
-            {"@type": "City", "name": c.name, "@id": absolute(c.get_absolute_url())}
-            for c in signatories
-        ]
+        data["author"] = [reference("City", c, c.name, absolute) for c in signatories]
     return data
 
 
 def event_jsonld(event: Event, absolute: Absolute) -> dict[str, Any]:
-    url = absolute(event.get_absolute_url())
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "Event",
-        "@id": url,
-        "url": url,
-        "name": event.name,
-    }
+    data = document("Event", event, event.name, absolute)
     if event.start_date:
         data["startDate"] = iso_partial_date(event.start_date, event.start_date_precision)
     if event.end_date:
@@ -76,15 +49,11 @@ def event_jsonld(event: Event, absolute: Absolute) -> dict[str, Any]:
     if event.place or event.city_id:
         place: dict[str, Any] = {"@type": "Place", "name": event.place or event.city.name}
         if event.city_id:
-            place["containedInPlace"] = {
-                "@type": "City",
-                "name": event.city.name,
-                "@id": absolute(event.city.get_absolute_url()),
-            }
+            place["containedInPlace"] = reference("City", event.city, event.city.name, absolute)
         data["location"] = place
     if event.description:
         data["description"] = event.description
-    organisers = [_organisation(o, absolute) for o in event.organisers.all()]
+    organisers = [reference("Organization", o, o.name, absolute) for o in event.organisers.all()]
     if organisers:
         data["organizer"] = organisers
     if event.series_id:

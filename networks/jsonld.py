@@ -10,15 +10,26 @@ from networks.models import City, Network
 Absolute = Callable[[str], str]
 
 
-def city_jsonld(city: City, absolute: Absolute) -> dict[str, Any]:
-    data: dict[str, Any] = {
+def document(schema_type: str, record: Any, name: str, absolute: Absolute) -> dict[str, Any]:
+    """The head of a page's JSON-LD: the record is identified by its canonical URL."""
+    url = absolute(record.get_absolute_url())
+    return {
         "@context": "https://schema.org",
-        "@type": "City",
-        "@id": absolute(city.get_absolute_url()),
-        "name": city.name,
-        "url": absolute(city.get_absolute_url()),
-        "containedInPlace": {"@type": "Country", "name": city.country.name},
+        "@type": schema_type,
+        "@id": url,
+        "url": url,
+        "name": name,
     }
+
+
+def reference(schema_type: str, record: Any, name: str, absolute: Absolute) -> dict[str, Any]:
+    """A link from one record's JSON-LD to another record of the site."""
+    return {"@type": schema_type, "name": name, "@id": absolute(record.get_absolute_url())}
+
+
+def city_jsonld(city: City, absolute: Absolute) -> dict[str, Any]:
+    data = document("City", city, city.name, absolute)
+    data["containedInPlace"] = {"@type": "Country", "name": city.country.name}
     if city.alias_list:
         data["alternateName"] = city.alias_list
     if city.latitude is not None and city.longitude is not None:
@@ -33,14 +44,7 @@ def city_jsonld(city: City, absolute: Absolute) -> dict[str, Any]:
 
 
 def network_jsonld(network: Network, absolute: Absolute) -> dict[str, Any]:
-    url = absolute(network.get_absolute_url())
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "Organization",
-        "@id": url,
-        "name": network.name,
-        "url": url,
-    }
+    data = document("Organization", network, network.name, absolute)
     if network.acronym or network.alias_list:
         data["alternateName"] = [n for n in [network.acronym, *network.alias_list] if n]
     if network.founded_year:
@@ -50,15 +54,10 @@ def network_jsonld(network: Network, absolute: Absolute) -> dict[str, Any]:
     if network.website:
         data["sameAs"] = [network.website]
     if network.parent_id:
-        data["parentOrganization"] = {
-            "@type": "Organization",
-            "name": network.parent.name,
-            "@id": absolute(network.parent.get_absolute_url()),
-        }
+        data["parentOrganization"] = reference(
+            "Organization", network.parent, network.parent.name, absolute
+        )
     members = [m.city for m in network.memberships.all()]
     if members:
-        data["member"] = [
-            {"@type": "City", "name": c.name, "@id": absolute(c.get_absolute_url())}
-            for c in members
-        ]
+        data["member"] = [reference("City", c, c.name, absolute) for c in members]
     return data
