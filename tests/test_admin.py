@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.tokens import api_token_create
 from pledges.models import Objective, ProgressReport
 from tests.declarations.factories import EventFactory, EventSeriesFactory, SignatureFactory
 from tests.networks.factories import MembershipFactory, SourceFactory
@@ -39,6 +40,7 @@ def curator(client):
     ProgressReport.objects.create(
         pledge=pledge, reported_on=dt.date(2023, 12, 13), status="in_progress", narrative="Started."
     )
+    api_token_create(name="UNHCR dashboard", user=user)
     return client
 
 

@@ -26,6 +26,10 @@ INSTALLED_APPS = [
     "csp",
     "django_filters",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "simple_history",
+    "import_export",
     "accounts",
     "networks",
     "declarations",
@@ -43,6 +47,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Records who made each admin change in the history tables (never shown publicly).
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "citydiplo.urls"
@@ -101,10 +107,77 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Kosovo is missing from ISO 3166-1 but cities there take part in the networks we record.
 COUNTRIES_OVERRIDE = {"XK": "Kosovo"}
 
+# Cache and API throttle state. Per-process memory multiplies every limit by the number of
+# workers, so production sets CACHE_URL=redis://... (the one cache all workers share).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# The read API is open data: anonymous clients get a modest rate, partners with a token more.
+API_ANON_RATE = env.str("API_ANON_RATE", default="120/min")
+API_PARTNER_RATE = env.str("API_PARTNER_RATE", default="1200/min")
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "accounts.throttling.AnonymousRateThrottle",
+        "accounts.throttling.PartnerRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE, "partner": API_PARTNER_RATE},
+    "DEFAULT_SCHEMA_CLASS": "networks.api_schema.ApiAutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "networks.api_base.exception_handler",
+    "URL_FORMAT_OVERRIDE": "format",
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "citydiplo API",
+    "DESCRIPTION": (
+        "Open data on city diplomacy in migration: cities, networks and memberships, events, "
+        "declarations and signatures, and published pledges to the Global Compacts. Every fact "
+        "carries its source. Version 1 is stable: see the deprecation policy in the README."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "LICENSE": {"name": "CC BY 4.0 (data); see /data/ for sources"},
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" or a date precision: name each choice set once.
+    "ENUM_NAME_OVERRIDES": {
+        "CityKindEnum": "networks.models.LocalGovernmentKind",
+        "NetworkKindEnum": "networks.models.NetworkKind",
+        "ScopeEnum": "networks.models.Scope",
+        "RoleEnum": "networks.models.Role",
+        "DatePrecisionEnum": "networks.dates.DatePrecision",
+        "DeclarationKindEnum": "declarations.models.DeclarationKind",
+        "CountQualifierEnum": "declarations.models.CountQualifier",
+        "PledgeTypeEnum": "pledges.models.PledgeType",
+        "ImplementationStatusEnum": "pledges.models.ImplementationStatus",
+    },
+    "TAGS": [
+        {"name": "cities", "description": "Cities and other local governments."},
+        {"name": "networks", "description": "City networks, alliances and organisations."},
+        {"name": "memberships", "description": "Which city belongs to which network."},
+        {"name": "events", "description": "Conferences and forums where cities meet."},
+        {"name": "declarations", "description": "Texts cities and networks adopted."},
+        {"name": "signatures", "description": "Which city signed which declaration."},
+        {"name": "pledges", "description": "Published pledges to the Global Compacts."},
+        {"name": "frameworks", "description": "GCM, GCR and the SDGs."},
+        {"name": "objectives", "description": "The frameworks' numbered objectives."},
+    ],
+}
+
+# Bulk curation in the admin: an import either applies every row or none.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+# Published data packages (python manage.py export_datapackage --publish), served at /data/.
+DATAPACKAGE_DIR = env.path("DATAPACKAGE_DIR", default=BASE_DIR / "var" / "datapackages")
 
 # Everything the pages load comes from this site (assets are vendored), so the policy can be
 # strict: no inline script or style, no third-party origin. JSON-LD blocks are data, not script.
