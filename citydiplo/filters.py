@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from declarations.models import Declaration, Signature, Topic
-from networks.listing import StableOrderingFilter, text_filter, yes_no_filter
+from networks.listing import ListingFilterSet, StableOrderingFilter, text_filter, yes_no_filter
 from networks.models import City, LocalGovernmentKind, Membership, Network
 from networks.regions import Region, SubRegion, countries_in
 from pledges.filters import COMPACTS
@@ -32,9 +32,9 @@ def in_region(queryset, name: str, value: str):
     return queryset.filter(country__in=countries_in(value)) if value else queryset
 
 
-class CityFilter(django_filters.FilterSet):
+class CityFilter(ListingFilterSet):
     q = text_filter("name", "aliases", label=_("Name contains"))
-    country = django_filters.ChoiceFilter(label=_("Country"), choices=countries_with_cities)
+    country = django_filters.ChoiceFilter(label=_("Country"), choices=countries)
     region = django_filters.ChoiceFilter(
         label=_("World region"), choices=REGION_CHOICES, method=in_region
     )
@@ -44,13 +44,13 @@ class CityFilter(django_filters.FilterSet):
     network = django_filters.ModelChoiceFilter(
         label=_("Member of network"),
         to_field_name="slug",
-        queryset=Network.objects.filter(memberships__isnull=False).distinct().order_by("name"),
+        queryset=Network.objects.all(),
         method="filter_network",
     )
     declaration = django_filters.ModelChoiceFilter(
         label=_("Signed declaration"),
         to_field_name="slug",
-        queryset=Declaration.objects.filter(signatures__isnull=False).distinct().order_by("title"),
+        queryset=Declaration.objects.all(),
         method="filter_declaration",
     )
     has_pledges = yes_no_filter(
@@ -78,6 +78,16 @@ class CityFilter(django_filters.FilterSet):
         },
         tiebreak=("name", "pk"),
     )
+
+    offered = {
+        "country": countries_with_cities,
+        "network": lambda: (
+            Network.objects.filter(memberships__isnull=False).distinct().order_by("name")
+        ),
+        "declaration": lambda: (
+            Declaration.objects.filter(signatures__isnull=False).distinct().order_by("title")
+        ),
+    }
 
     class Meta:
         model = City

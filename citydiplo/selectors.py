@@ -23,10 +23,18 @@ from pledges.models import Pledge
 
 def city_list() -> QuerySet[City]:
     """The city listing: counts of networks, declarations signed and published pledges."""
-    return City.objects.for_listing().annotate(
-        n_declarations=count_related(Signature.objects.all(), "city", "declaration"),
-        n_pledges=count_related(Pledge.objects.published(), "city"),
-    )
+    return City.objects.for_listing().annotate(**city_counts(networks=False))
+
+
+def city_counts(*, networks: bool = True) -> dict[str, Any]:
+    """The listing's counts as subqueries, for annotating any city queryset with them."""
+    counts = {
+        "n_declarations": count_related(Signature.objects.all(), "city", "declaration"),
+        "n_pledges": count_related(Pledge.objects.published(), "city"),
+    }
+    if networks:
+        counts["n_networks"] = count_related(Membership.objects.all(), "city", "network")
+    return counts
 
 
 def city_profile() -> QuerySet[City]:

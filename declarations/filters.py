@@ -3,47 +3,31 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
-from declarations.models import Declaration, DeclarationKind, Event, EventSeries, Topic
-from networks.listing import StableOrderingFilter, text_filter
-from networks.models import City, Network
+from declarations.models import (
+    Declaration,
+    DeclarationKind,
+    Event,
+    EventSeries,
+    Signature,
+    Topic,
+)
+from networks.filters import CitySlugFilter
+from networks.listing import ListingFilterSet, StableOrderingFilter, text_filter, year_filter
+from networks.models import Network
 
-YEAR_BOUNDS = {"min_value": 1800, "max_value": 2200}
-
-
-class CitySlugFilter(django_filters.ModelChoiceFilter):
-    """A city given by its slug in a text box: a select of every city would not scale."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("queryset", City.objects.all())
-        kwargs.setdefault("to_field_name", "slug")
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "cologne"}))
-        kwargs.setdefault("help_text", _("The city's short name from its address, e.g. cologne."))
-        super().__init__(*args, **kwargs)
+__all__ = ["CitySlugFilter", "DeclarationFilter", "EventFilter", "year_filter"]
 
 
-def year_filter(field: str, lookup: str, label: str) -> django_filters.NumberFilter:
-    """A year bound on a date column; out-of-range years are a form error, not a 500."""
-    return django_filters.NumberFilter(
-        label=label,
-        field_name=field,
-        lookup_expr=f"year__{lookup}",
-        widget=forms.NumberInput(attrs={"min": 1800, "max": 2200, "step": 1}),
-        **YEAR_BOUNDS,
-    )
-
-
-class DeclarationFilter(django_filters.FilterSet):
+class DeclarationFilter(ListingFilterSet):
     q = text_filter(
         "title", "aliases", "summary", "issuer_text", "place", label=_("Title or text contains")
     )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=DeclarationKind.choices)
     issuer = django_filters.ModelChoiceFilter(
-        label=_("Issued by"),
-        to_field_name="slug",
-        queryset=Network.objects.filter(declarations__isnull=False).distinct().order_by("name"),
+        label=_("Issued by"), to_field_name="slug", queryset=Network.objects.all()
     )
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic"), to_field_name="slug", field_name="topics", queryset=Topic.objects.all()
@@ -53,6 +37,7 @@ class DeclarationFilter(django_filters.FilterSet):
     )
     # A city signs a declaration once (a unique constraint), so this join adds no duplicates.
     signed_by = CitySlugFilter(label=_("Signed by city"), field_name="signatures__city")
+    year = year_filter("date", "exact", _("Year"))
     year_from = year_filter("date", "gte", _("From year"))
     year_to = year_filter("date", "lte", _("To year"))
     sort = StableOrderingFilter(
@@ -62,12 +47,19 @@ class DeclarationFilter(django_filters.FilterSet):
         tiebreak=("title", "pk"),
     )
 
+    offered = {
+        "issuer": lambda: (
+            Network.objects.filter(declarations__isnull=False).distinct().order_by("name")
+        )
+    }
+    hidden = ("year",)
+
     class Meta:
         model = Declaration
         fields: list[str] = []
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(ListingFilterSet):
     q = text_filter("name", "place", "description", label=_("Name or place contains"))
     series = django_filters.ModelChoiceFilter(
         label=_("Series"), to_field_name="slug", queryset=EventSeries.objects.all()
@@ -87,4 +79,29 @@ class EventFilter(django_filters.FilterSet):
 
     class Meta:
         model = Event
+        fields: list[str] = []
+
+
+class SignatureFilter(ListingFilterSet):
+    """Signatures have no HTML listing of their own (declaration and city pages show them);
+    the API lists them with these filters."""
+
+    declaration = django_filters.ModelChoiceFilter(
+        label=_("Declaration"), to_field_name="slug", queryset=Declaration.objects.all()
+    )
+    city = CitySlugFilter(label=_("City"))
+    country = django_filters.ChoiceFilter(
+        label=_("Country of the city"), field_name="city__country", choices=countries
+    )
+    year_from = year_filter("signed_on", "gte", _("Signed from year"))
+    year_to = year_filter("signed_on", "lte", _("Signed up to year"))
+    sort = StableOrderingFilter(
+        label=_("Sort by"),
+        fields=(("signed_on", "signed"), ("city__name", "city")),
+        field_labels={"signed_on": _("date signed"), "city__name": _("city")},
+        tiebreak=("pk",),
+    )
+
+    class Meta:
+        model = Signature
         fields: list[str] = []

@@ -7,11 +7,13 @@ with a message and HTTP 400 instead of a 500, and the CSV holds exactly the filt
 
 from __future__ import annotations
 
+import copy
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import translation
@@ -65,6 +67,43 @@ class FilteredListView(ListView):
         if self.filters_invalid:
             kwargs["status"] = 400
         return super().render_to_response(context, **kwargs)
+
+
+class ListingFilterSet(django_filters.FilterSet):
+    """A FilterSet whose validation accepts every existing value while its HTML selects offer
+    only the values that have rows.
+
+    A partner asking the API for the declarations of a network that issued none gets an empty
+    list, not an error; a researcher's select does not list dozens of dead ends. ``offered``
+    maps a filter name to a callable giving the narrower queryset or choices for the widget;
+    filters named in ``hidden`` (API conveniences such as a single ``year``) are kept in the
+    form as hidden inputs so a link using them still works and survives re-submission.
+    """
+
+    offered: dict[str, Callable[[], Any]] = {}
+    hidden: tuple[str, ...] = ()
+
+    @property
+    def form(self) -> forms.Form:
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name, offered in self.offered.items():
+                field = form.fields[name]
+                if isinstance(field, forms.ModelChoiceField):
+                    # A shallow copy shares the widget: giving the copy the narrower queryset
+                    # sets the widget's (lazy) options, while the field still validates against
+                    # every row.
+                    shown = copy.copy(field)
+                    shown.queryset = offered()
+                else:
+                    # A callable keeps the options lazy: API requests never render the widget.
+                    field.widget.choices = lambda field=field, offered=offered: [
+                        ("", field.empty_label),
+                        *offered(),
+                    ]
+            for name in self.hidden:
+                form.fields[name].widget = forms.HiddenInput()
+        return self._form
 
 
 class _Echo:
@@ -165,6 +204,20 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         if not value:
             return qs
         return qs.order_by(*[self.get_ordering_value(v) for v in value], *self.tiebreak)
+
+
+YEAR_BOUNDS = {"min_value": 1800, "max_value": 2200}
+
+
+def year_filter(field: str, lookup: str, label: str) -> django_filters.NumberFilter:
+    """A year bound on a date column; out-of-range years are a form error, not a 500."""
+    return django_filters.NumberFilter(
+        label=label,
+        field_name=field,
+        lookup_expr=f"year__{lookup}",
+        widget=forms.NumberInput(attrs={"min": 1800, "max": 2200, "step": 1}),
+        **YEAR_BOUNDS,
+    )
 
 
 YES_NO = (("yes", _("yes")), ("no", _("no")))

@@ -6,15 +6,15 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from declarations.filters import CitySlugFilter
 from declarations.models import Event
-from networks.listing import StableOrderingFilter, text_filter
-from pledges.models import ImplementationStatus, ModerationState, Objective, Pledge
+from networks.filters import CitySlugFilter
+from networks.listing import ListingFilterSet, StableOrderingFilter, text_filter
+from pledges.models import Framework, ImplementationStatus, ModerationState, Objective, Pledge
 
 COMPACTS = [("GCM", _("Global Compact for Migration")), ("GCR", _("Global Compact on Refugees"))]
 
 
-class PledgeFilter(django_filters.FilterSet):
+class PledgeFilter(ListingFilterSet):
     q = text_filter("title", "description", "actor_text", label=_("Title or text contains"))
     city = CitySlugFilter(label=_("City"), field_name="city")
     country = django_filters.ChoiceFilter(
@@ -32,11 +32,7 @@ class PledgeFilter(django_filters.FilterSet):
         label=_("Implementation status"), choices=ImplementationStatus.choices
     )
     event = django_filters.ModelChoiceFilter(
-        label=_("Made at"),
-        to_field_name="slug",
-        queryset=Event.objects.filter(pledges__moderation_state=ModerationState.PUBLISHED)
-        .distinct()
-        .order_by("name"),
+        label=_("Made at"), to_field_name="slug", queryset=Event.objects.all()
     )
     sort = StableOrderingFilter(
         label=_("Sort by"),
@@ -45,9 +41,37 @@ class PledgeFilter(django_filters.FilterSet):
         tiebreak=("title", "pk"),
     )
 
+    offered = {
+        "event": lambda: (
+            Event.objects.filter(pledges__moderation_state=ModerationState.PUBLISHED)
+            .distinct()
+            .order_by("name")
+        )
+    }
+
     class Meta:
         model = Pledge
         fields: list[str] = []
 
     def filter_compact(self, queryset, name: str, value: str):
         return queryset.towards(value) if value else queryset
+
+
+class FrameworkFilter(ListingFilterSet):
+    q = text_filter("code", "name", "resolution", label=_("Code or name contains"))
+
+    class Meta:
+        model = Framework
+        fields: list[str] = []
+
+
+class ObjectiveFilter(ListingFilterSet):
+    q = text_filter("title", label=_("Title contains"))
+    framework = django_filters.ModelChoiceFilter(
+        label=_("Framework"), to_field_name="code", queryset=Framework.objects.all()
+    )
+    number = django_filters.NumberFilter(label=_("Number"), min_value=1, max_value=99)
+
+    class Meta:
+        model = Objective
+        fields: list[str] = []

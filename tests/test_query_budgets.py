@@ -79,8 +79,58 @@ def build(n: int) -> dict[str, str]:
         "timeline-filtered": f"/timeline/?network={network.slug}&region=europe&year_from=2000",
         "search": "/search/?q=city",
         "sitemap": "/sitemap.xml",
+        # the API: lists with and without filters, details with nested rows, CSV
+        "api-cities": "/api/v1/cities/",
+        "api-cities-filtered": f"/api/v1/cities/?country=DE&network={network.slug}&ordering=-networks",
+        "api-cities-csv": "/api/v1/cities/?format=csv",
+        "api-cities-page-2": "/api/v1/cities/?page_size=2&count=true",
+        "api-city": f"/api/v1/cities/{city.slug}/",
+        "api-networks": "/api/v1/networks/",
+        "api-network": f"/api/v1/networks/{network.slug}/",
+        "api-memberships": f"/api/v1/memberships/?network={network.slug}",
+        "api-membership": f"/api/v1/memberships/{own.pk}/",
+        "api-events": "/api/v1/events/",
+        "api-event": f"/api/v1/events/{event.slug}/",
+        "api-declarations": "/api/v1/declarations/",
+        "api-declarations-filtered": f"/api/v1/declarations/?year=2019&issuer={network.slug}",
+        "api-declarations-csv": "/api/v1/declarations/?format=csv",
+        "api-declaration": f"/api/v1/declarations/{declaration.slug}/",
+        "api-signatures": "/api/v1/signatures/",
+        "api-pledges": "/api/v1/pledges/",
+        "api-pledges-filtered": "/api/v1/pledges/?compact=GCM&status=planning&ordering=title",
+        "api-pledges-csv": "/api/v1/pledges/?format=csv",
+        "api-pledge": f"/api/v1/pledges/{pledge.pk}/",
+        "api-frameworks": "/api/v1/frameworks/",
+        "api-framework": "/api/v1/frameworks/GCM/",
+        "api-objectives": "/api/v1/objectives/?framework=GCM",
     }
 
+
+API_PAGES = [
+    "api-cities",
+    "api-cities-filtered",
+    "api-cities-csv",
+    "api-cities-page-2",
+    "api-city",
+    "api-networks",
+    "api-network",
+    "api-memberships",
+    "api-membership",
+    "api-events",
+    "api-event",
+    "api-declarations",
+    "api-declarations-filtered",
+    "api-declarations-csv",
+    "api-declaration",
+    "api-signatures",
+    "api-pledges",
+    "api-pledges-filtered",
+    "api-pledges-csv",
+    "api-pledge",
+    "api-frameworks",
+    "api-framework",
+    "api-objectives",
+]
 
 PAGES = [
     "home",
@@ -101,6 +151,7 @@ PAGES = [
     "timeline-filtered",
     "search",
     "sitemap",
+    *API_PAGES,
 ]
 
 

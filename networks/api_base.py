@@ -1,0 +1,522 @@
+"""What every read endpoint of the API shares: strict query parameters, keyset pagination, CSV
+and one error shape.
+
+It sits at the bottom of the import chain (like ``listing.py``) so that each app's ``api.py``
+behaves the same way: the FilterSet of the HTML listing filters the API list too, a parameter
+the endpoint does not know is an error rather than silently ignored, pages are cut by keyset
+(a deep page costs what the first one costs), and ``?format=csv`` streams every filtered row.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import json
+import operator
+from collections.abc import Iterable, Iterator, Sequence
+from functools import reduce
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import F, Model, Q, QuerySet
+from django.db.models.expressions import OrderBy
+from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import exceptions, renderers, serializers, viewsets
+from rest_framework.pagination import BasePagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from networks.listing import safe_cell
+
+SLUG_REGEX = "[a-z0-9]+(?:-[a-z0-9]+)*"
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
+
+# API parameter name -> FilterSet filter name. The HTML listings keep their short names (q, sort);
+# the API uses the names partners know from other REST APIs.
+RENAMED = {"search": "q", "ordering": "sort"}
+FILTERSET_TO_API = {value: key for key, value in RENAMED.items()}
+PAGINATION_PARAMS = ("page_size", "cursor", "count")
+FORMAT_PARAM = "format"
+
+
+def not_found(request: Any, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any address under /api/ that names no endpoint: a JSON 404 like every other API error."""
+    return JsonResponse({"detail": str(_("No such endpoint in this API."))}, status=404)
+
+
+def api_name(filter_name: str) -> str:
+    return FILTERSET_TO_API.get(filter_name, filter_name)
+
+
+class ParameterError(exceptions.ValidationError):
+    """A query parameter the endpoint does not accept: always HTTP 400, naming the parameter."""
+
+    default_detail = _("Invalid query parameters.")
+
+
+def parameter_error(name: str, message: str) -> ParameterError:
+    return ParameterError({name: [message]})
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Every error has the same shape: ``{"detail": "...", "errors": {"param": ["message"]}}``
+    (``errors`` only for validation errors), and is JSON even when CSV was asked for."""
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = response.data if isinstance(response.data, dict) else {"non_field": response.data}
+        response.data = {"detail": str(_("Invalid query parameters.")), "errors": errors}
+    elif isinstance(response.data, dict) and "detail" in response.data:
+        response.data = {"detail": str(response.data["detail"])}
+    request = context.get("request")
+    if request is not None:
+        request.accepted_renderer = renderers.JSONRenderer()
+        request.accepted_media_type = "application/json"
+    return response
+
+
+# --- filtering --------------------------------------------------------------------------------
+
+
+class ApiFilterBackend(DjangoFilterBackend):
+    """The listing's FilterSet, reached under the API's parameter names (search, ordering).
+
+    Invalid values raise a 400 that names the parameter as the client spelt it.
+    """
+
+    def get_filterset_kwargs(self, request: Request, queryset: QuerySet, view: Any) -> dict:
+        data = {
+            RENAMED.get(name, name): value
+            for name, value in request.query_params.items()
+            if name not in PAGINATION_PARAMS and name != FORMAT_PARAM
+        }
+        return {"data": data, "queryset": queryset, "request": request}
+
+    def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise ParameterError(
+                {api_name(name): list(errors) for name, errors in filterset.errors.items()}
+            )
+        return filterset.qs
+
+
+def filter_parameter_names(view: Any) -> set[str]:
+    filterset_class = getattr(view, "filterset_class", None)
+    if filterset_class is None:
+        return set()
+    return {api_name(name) for name in filterset_class.base_filters}
+
+
+# --- keyset pagination ------------------------------------------------------------------------
+
+
+def ordering_keys(queryset: QuerySet) -> list[tuple[str, bool]]:
+    """The queryset's ordering as (field path, descending) pairs, ending on the primary key."""
+    order = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    keys: list[tuple[str, bool]] = []
+    for item in order:
+        if isinstance(item, str):
+            name, descending = item.lstrip("-"), item.startswith("-")
+        elif isinstance(item, OrderBy) and isinstance(item.expression, F):
+            name, descending = item.expression.name, item.descending
+        elif isinstance(item, F):
+            name, descending = item.name, False
+        else:  # pragma: no cover - every listing orders by plain fields
+            raise TypeError(f"Cannot page by {item!r}")
+        if name in ("pk", queryset.model._meta.pk.name):
+            keys.append(("pk", descending))
+            break  # the primary key is unique: nothing after it changes the order
+        field = _model_field(queryset.model, name)
+        if field is not None and field.many_to_one and "__" not in name:
+            name = field.attname  # the key column itself, not the related row
+        keys.append((name, descending))
+    if not keys or keys[-1][0] != "pk":
+        keys.append(("pk", False))
+    return keys
+
+
+def _model_field(model: type[Model], path: str) -> Any:
+    """The model field at the end of ``path`` (``city__name``), or None for an annotation."""
+    if path == "pk":
+        return model._meta.pk
+    field = None
+    for part in path.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        model = field.related_model or model
+    return field
+
+
+def _value_of(row: Model, path: str) -> Any:
+    value: Any = row
+    for part in path.split("__"):
+        value = getattr(value, part) if value is not None else None
+    return value
+
+
+class KeysetPagination(BasePagination):
+    """Pages cut by the values of the last row seen, not by an offset.
+
+    The cursor is opaque to clients (base64 of the sort-key values of the row it starts after),
+    so page 1000 costs what page 1 costs and rows inserted meanwhile neither repeat nor vanish.
+    NULLs sort last in both directions, on every database, so the cursor means the same
+    everywhere. ``count=true`` adds the total, which costs a COUNT over the filtered rows.
+    """
+
+    page_size_query_param = "page_size"
+    cursor_query_param = "cursor"
+    count_query_param = "count"
+
+    def paginate_queryset(
+        self, queryset: QuerySet, request: Request, view: Any = None
+    ) -> list[Model]:
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.count = self.get_count(queryset, request)
+        keys = ordering_keys(queryset)
+        cursor = self.decode_cursor(request, queryset.model, keys)
+        backwards = cursor is not None and cursor[0] == "p"
+        ordering = [self.order_expression(name, desc, backwards) for name, desc in keys]
+        queryset = queryset.order_by(*ordering)
+        if cursor is not None:
+            queryset = queryset.filter(self.beyond(queryset.model, keys, cursor[1], backwards))
+        rows = list(queryset[: self.page_size + 1])
+        more = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        if backwards:
+            rows.reverse()
+            self.has_next, self.has_previous = True, more
+        else:
+            self.has_next, self.has_previous = more, cursor is not None
+        self.next_url = self.link(rows[-1], keys, "n") if rows and self.has_next else None
+        self.previous_url = self.link(rows[0], keys, "p") if rows and self.has_previous else None
+        if not rows and cursor is not None:
+            # Past either end (the rows it pointed at were deleted): offer the way back.
+            self.previous_url = remove_query_param(request.build_absolute_uri(), "cursor")
+        return rows
+
+    @staticmethod
+    def order_expression(name: str, descending: bool, backwards: bool) -> OrderBy:
+        if backwards:  # the exact mirror of "NULLS LAST" in the forward direction
+            return F(name).asc(nulls_first=True) if descending else F(name).desc(nulls_first=True)
+        return F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+
+    @staticmethod
+    def beyond(
+        model: type[Model], keys: Sequence[tuple[str, bool]], values: list[Any], backwards: bool
+    ) -> Q:
+        """Rows after (or, going backwards, before) the row whose sort keys are ``values``."""
+        parts: list[Q] = []
+        same = Q()
+        for (name, descending), value in zip(keys, values, strict=True):
+            field = _model_field(model, name)
+            nullable = field is not None and field.null
+            if value is None:
+                step = Q(**{f"{name}__isnull": False}) if backwards else None
+                equal = Q(**{f"{name}__isnull": True})
+            else:
+                later = "lt" if descending else "gt"
+                earlier = "gt" if descending else "lt"
+                step = Q(**{f"{name}__{earlier if backwards else later}": value})
+                if nullable and not backwards:
+                    step |= Q(**{f"{name}__isnull": True})
+                equal = Q(**{name: value})
+            if step is not None:
+                parts.append(same & step)
+            same &= equal
+        return reduce(operator.or_, parts) if parts else Q(pk__in=[])
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return DEFAULT_PAGE_SIZE
+        try:
+            size = int(raw)
+        except ValueError:
+            raise parameter_error("page_size", str(_("Enter a whole number."))) from None
+        if not 1 <= size <= MAX_PAGE_SIZE:
+            raise parameter_error(
+                "page_size",
+                str(_("Must be between 1 and %(max)d.") % {"max": MAX_PAGE_SIZE}),
+            )
+        return size
+
+    def wants_count(self, request: Request) -> bool:
+        raw = request.query_params.get(self.count_query_param)
+        if raw not in (None, "", "true", "false"):
+            raise parameter_error("count", str(_("Use true or false.")))
+        return raw == "true"
+
+    def get_count(self, queryset: QuerySet, request: Request) -> int | None:
+        return queryset.order_by().count() if self.wants_count(request) else None
+
+    def validate(self, queryset: QuerySet, request: Request) -> None:
+        """Check the paging parameters without running a query (for CSV, which ignores them
+        but must not accept what the contract forbids)."""
+        self.get_page_size(request)
+        self.wants_count(request)
+        self.decode_cursor(request, queryset.model, ordering_keys(queryset))
+
+    def decode_cursor(
+        self, request: Request, model: type[Model], keys: Sequence[tuple[str, bool]]
+    ) -> tuple[str, list[Any]] | None:
+        raw = request.query_params.get(self.cursor_query_param)
+        if not raw:
+            return None
+        invalid = parameter_error(
+            "cursor", str(_("Invalid cursor: use the next or previous link as given."))
+        )
+        try:
+            payload = json.loads(base64.urlsafe_b64decode(raw.encode("ascii") + b"==="))
+            direction, values = payload["d"], payload["v"]
+            if direction not in ("n", "p") or len(values) != len(keys):
+                raise invalid
+            converted = []
+            for (name, _desc), value in zip(keys, values, strict=True):
+                field = _model_field(model, name)
+                if value is not None and field is not None:
+                    value = field.to_python(value)
+                elif value is not None and not isinstance(value, int | float | str):
+                    raise invalid
+                converted.append(value)
+        except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError) as error:
+            raise invalid from error
+        except Exception as error:  # field.to_python raises Django's ValidationError
+            if isinstance(error, exceptions.APIException):
+                raise
+            raise invalid from error
+        return direction, converted
+
+    def link(self, row: Model, keys: Sequence[tuple[str, bool]], direction: str) -> str:
+        values = [_value_of(row, name) for name, _desc in keys]
+        payload = json.dumps({"d": direction, "v": values}, cls=DjangoJSONEncoder)
+        cursor = base64.urlsafe_b64encode(payload.encode()).decode("ascii").rstrip("=")
+        return replace_query_param(self.request.build_absolute_uri(), "cursor", cursor)
+
+    def get_paginated_response(self, data: list[dict]) -> Response:
+        body: dict[str, Any] = {}
+        if self.count is not None:
+            body["count"] = self.count
+        body.update(results=data, next=self.next_url, previous=self.previous_url)
+        links = [f'<{url}>; rel="{rel}"' for url, rel in ((self.next_url, "next"),) if url]
+        if self.previous_url:
+            links.append(f'<{self.previous_url}>; rel="prev"')
+        headers = {"Link": ", ".join(links)} if links else None
+        return Response(body, headers=headers)
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        link = {"type": "string", "format": "uri", "nullable": True}
+        return {
+            "type": "object",
+            "required": ["results", "next", "previous"],
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Number of matching rows; present only with count=true.",
+                },
+                "results": schema,
+                "next": {**link, "description": "The next page, or null on the last one."},
+                "previous": {**link, "description": "The previous page, or null on the first."},
+            },
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict]:
+        return [
+            {
+                "name": "page_size",
+                "in": "query",
+                "required": False,
+                "description": f"Rows per page ({DEFAULT_PAGE_SIZE} if not given).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            },
+            {
+                "name": "cursor",
+                "in": "query",
+                "required": False,
+                "description": "Opaque position: take it from the next/previous links.",
+                "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
+            },
+            {
+                "name": "count",
+                "in": "query",
+                "required": False,
+                "description": "true adds the number of matching rows to the response.",
+                "schema": {"type": "boolean"},
+            },
+        ]
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Lets content negotiation accept ``?format=csv``; lists stream their own response."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):
+        rows = data if isinstance(data, list) else [data]
+        return "".join(csv_lines(rows, list(rows[0]) if rows else []))
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def flat_value(value: Any) -> str:
+    """One CSV cell for a JSON value: related records by their key, lists joined by "; "."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        for key in ("slug", "code", "key", "id"):
+            if key in value:
+                return str(value[key])
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "; ".join(flat_value(item) for item in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def csv_lines(rows: Iterable[dict], columns: Sequence[str]) -> Iterator[str]:
+    """A header row, then one line per row; formula-like cells are defused for spreadsheets."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(columns)
+    for row in rows:
+        yield writer.writerow([safe_cell(flat_value(row.get(name))) for name in columns])
+
+
+# --- serializers ------------------------------------------------------------------------------
+
+
+class OptionalURLField(serializers.URLField):
+    """A URL column left blank is ``null`` in JSON, not an empty string posing as a URL."""
+
+    def to_representation(self, value: str) -> str | None:
+        return value or None
+
+
+class ApiSerializer(serializers.ModelSerializer):
+    """Read-only rows of the API: URL columns are absolute URLs or null."""
+
+    def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type, dict]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, models.URLField):
+            field_class = OptionalURLField
+            kwargs.update(allow_null=True, read_only=True)
+            kwargs.pop("allow_blank", None)
+        return field_class, kwargs
+
+
+# --- viewsets ---------------------------------------------------------------------------------
+
+
+class ReadOnlyApiViewSet(viewsets.ReadOnlyModelViewSet):
+    """A read-only resource: strict parameters, keyset pages, JSON by default, CSV for lists.
+
+    Subclasses name ``filterset_class``, ``serializer_class`` (the list row) and
+    ``detail_serializer_class`` and implement ``get_list_queryset`` / ``get_detail_queryset``
+    with the model's named read methods, so no serializer triggers a query.
+    """
+
+    filter_backends = [ApiFilterBackend]
+    pagination_class = KeysetPagination
+    lookup_value_regex = "[0-9]+"  # ids; resources with slugs override it
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+    detail_serializer_class: type | None = None
+    csv_filename = "export.csv"
+
+    def get_list_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def get_detail_queryset(self) -> QuerySet:
+        return self.get_list_queryset()
+
+    def get_queryset(self) -> QuerySet:
+        if self.action == "list":
+            return self.get_list_queryset()
+        return self.get_detail_queryset()
+
+    def get_serializer_class(self) -> type:
+        if self.action == "retrieve" and self.detail_serializer_class is not None:
+            return self.detail_serializer_class
+        return super().get_serializer_class()
+
+    def allowed_query_params(self) -> set[str]:
+        if self.action == "list":
+            return {*filter_parameter_names(self), *PAGINATION_PARAMS, FORMAT_PARAM}
+        return {FORMAT_PARAM}
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        method = request.method.lower()
+        if method not in self.action_map and method not in ("head", "options"):
+            # A read-only resource: say so (405) before asking who the client is (401/403).
+            raise exceptions.MethodNotAllowed(request.method)
+        fmt = request.query_params.get(FORMAT_PARAM)
+        offered = ("json", "csv") if self.action == "list" else ("json",)
+        if fmt is not None and fmt not in offered:  # checked before DRF picks a renderer
+            raise parameter_error(
+                FORMAT_PARAM, str(_("Offered here: %(formats)s.") % {"formats": ", ".join(offered)})
+            )
+        super().initial(request, *args, **kwargs)
+        allowed = self.allowed_query_params()
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            message = str(
+                _("Unknown query parameter. Accepted here: %(names)s.")
+                % {"names": ", ".join(sorted(allowed))}
+            )
+            raise ParameterError({name: [message] for name in unknown})
+        empty = sorted(name for name, value in request.query_params.items() if value == "")
+        if empty:
+            message = str(_("Empty value: give one or leave the parameter out."))
+            raise ParameterError({name: [message] for name in empty})
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        if request.accepted_renderer.format == "csv":
+            return self.csv_list(request)
+        return super().list(request, *args, **kwargs)
+
+    def csv_list(self, request: Request) -> StreamingHttpResponse:
+        """Every filtered row (paging parameters do not apply), in the list's columns, streamed
+        from the database."""
+        queryset = self.filter_queryset(self.get_queryset())
+        self.paginator.validate(queryset, request)
+        serializer_class = self.get_serializer_class()
+        context = self.get_serializer_context()
+
+        def rows() -> Iterator[dict]:
+            for row in queryset.iterator(chunk_size=500):
+                yield serializer_class(row, context=context).data
+
+        columns = list(serializer_class(context=context).fields)
+        response = StreamingHttpResponse(
+            csv_lines(rows(), columns), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}"'
+        return response
+
+    def get_object(self) -> Model:
+        try:
+            return super().get_object()
+        except (ValueError, TypeError):
+            raise Http404 from None

@@ -1,0 +1,170 @@
+"""The OpenAPI contract of the read API: every endpoint documents its filters under the names
+clients send, its formats, and the errors it can answer with (the same shape everywhere)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_countries import Countries
+from django_filters import filters
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, inline_serializer
+from rest_framework import serializers
+
+from networks.api_base import FORMAT_PARAM, api_name
+from networks.models import SLUG_PATTERN
+
+ErrorSerializer = inline_serializer(
+    name="Error",
+    fields={
+        "detail": serializers.CharField(help_text="What went wrong, in one sentence."),
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            required=False,
+            help_text="For invalid requests: each offending query parameter with its messages.",
+        ),
+    },
+)
+
+ERROR_EXAMPLES = [
+    OpenApiExample(
+        "Misspelt parameter",
+        value={
+            "detail": "Invalid query parameters.",
+            "errors": {"yaer": ["Unknown query parameter. Accepted here: count, cursor, ..."]},
+        },
+        status_codes=["400"],
+        response_only=True,
+    ),
+]
+
+
+def _flat_choices(choices: Any) -> list[str] | None:
+    """Choice values, with option groups (world regions / sub-regions) opened up."""
+    if isinstance(choices, Countries):
+        return [country.code for country in choices]
+    if callable(choices) or choices is None:
+        return None
+    values: list[str] = []
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            values += [str(inner) for inner, _label in label]
+        elif value != "":
+            values.append(str(value))
+    return values
+
+
+class ApiFilterExtension(DjangoFilterExtension):
+    """Documents the listing FilterSets under the API's names (search, ordering) and types."""
+
+    target_class = "networks.api_base.ApiFilterBackend"
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        for parameter in parameters:
+            parameter["name"] = api_name(parameter["name"])
+            schema = parameter["schema"]
+            if isinstance(filter_field, filters.ModelChoiceFilter):
+                slug = filter_field.extra.get("to_field_name")
+                schema.clear()
+                if slug == "slug":
+                    schema.update(type="string", pattern=SLUG_PATTERN, maxLength=200)
+                elif slug:
+                    schema.update(type="string", minLength=1)
+                else:
+                    schema.update(type="integer", minimum=1)
+                parameter["description"] = (
+                    f"{parameter.get('description') or field_name}: the {slug or 'id'} of the "
+                    f"{filter_field.queryset.model._meta.verbose_name}."
+                )
+            elif isinstance(filter_field, filters.OrderingFilter):
+                values = _flat_choices(filter_field.extra.get("choices")) or []
+                schema.clear()
+                schema.update(type="array", items={"type": "string", "enum": values})
+                parameter["description"] = (
+                    "Sort by one or more of these, comma-separated; a leading - sorts "
+                    "descending. Ties are always broken the same way, so pages never overlap."
+                )
+            elif isinstance(filter_field, filters.ChoiceFilter):
+                values = _flat_choices(filter_field.extra.get("choices"))
+                schema.clear()
+                schema["type"] = "string"
+                if values:
+                    schema["enum"] = values
+                else:
+                    schema.pop("enum", None)
+            elif isinstance(filter_field, filters.NumberFilter):
+                schema.clear()
+                schema["type"] = "integer"
+                for bound, key in (("min_value", "minimum"), ("max_value", "maximum")):
+                    if filter_field.extra.get(bound) is not None:
+                        schema[key] = filter_field.extra[bound]
+            elif isinstance(filter_field, filters.CharFilter):
+                schema.update(
+                    type="string", minLength=1, maxLength=filter_field.extra.get("max_length", 200)
+                )
+        return parameters
+
+
+class ApiAutoSchema(AutoSchema):
+    """Adds what every read endpoint shares: ``format``, the error responses and CSV."""
+
+    def _is_api_viewset(self) -> bool:
+        return hasattr(self.view, "allowed_query_params")
+
+    def get_override_parameters(self) -> list:
+        parameters = list(super().get_override_parameters())
+        if self._is_api_viewset():
+            is_list = getattr(self.view, "action", None) == "list"
+            parameters.append(
+                OpenApiParameter(
+                    FORMAT_PARAM,
+                    OpenApiTypes.STR,
+                    enum=["json", "csv"] if is_list else ["json"],
+                    description=(
+                        "csv streams every matching row with a header row; page_size, cursor "
+                        "and count do not apply to it."
+                        if is_list
+                        else "Details are JSON."
+                    ),
+                )
+            )
+            if is_list:
+                parameters.append(
+                    OpenApiParameter(
+                        "Link",
+                        OpenApiTypes.STR,
+                        location=OpenApiParameter.HEADER,
+                        response=[200],
+                        description='RFC 8288 links to the next and previous pages (rel="next", '
+                        'rel="prev").',
+                    )
+                )
+        return parameters
+
+    def get_response_serializers(self) -> Any:
+        serializers_ = super().get_response_serializers()
+        if not self._is_api_viewset():
+            return serializers_
+        responses: dict[Any, Any] = {}
+        if getattr(self.view, "action", None) == "list":
+            responses[(200, "application/json")] = serializers_
+            responses[(200, "text/csv")] = OpenApiTypes.STR
+        else:
+            responses[200] = serializers_
+            responses[404] = ErrorSerializer
+        responses[400] = ErrorSerializer
+        responses[401] = ErrorSerializer
+        responses[429] = ErrorSerializer
+        return responses
+
+    def get_examples(self) -> list:
+        examples = list(super().get_examples())
+        if self._is_api_viewset():
+            examples += ERROR_EXAMPLES
+        return examples
