@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from declarations.models import Declaration, Event, EventSeries, Signature, Topic
-from networks.admin import SOURCED_FIELDSET
+from declarations.resources import DeclarationResource, SignatureResource
+from networks.admin import SOURCED_FIELDSET, BulkCurationMixin
 
 
 @admin.register(EventSeries)
@@ -67,7 +68,8 @@ class SignatureInline(admin.TabularInline):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(admin.ModelAdmin):
+class DeclarationAdmin(BulkCurationMixin, admin.ModelAdmin):
+    resource_classes = [DeclarationResource]
     list_display = ["title", "kind", "issuer", "date", "date_precision", "declared_signatory_count"]
     list_filter = ["kind", "date_precision", "topics", "language"]
     search_fields = [
@@ -96,7 +98,8 @@ class DeclarationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(BulkCurationMixin, admin.ModelAdmin):
+    resource_classes = [SignatureResource]
     list_display = ["city", "declaration", "signed_on", "signatory_office", "source"]
     list_filter = ["signed_on_precision", "declaration__kind"]
     search_fields = ["city__name", "declaration__title", "signatory_office"]
