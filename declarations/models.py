@@ -15,6 +15,7 @@ from networks.dates import (
     precision_constraint,
     precision_field,
 )
+from networks.history import record_history
 from networks.models import (
     City,
     Network,
@@ -54,6 +55,7 @@ class EventSeries(models.Model):
     description = models.TextField(_("description"), blank=True)
 
     objects = SlugQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["name"]
@@ -125,6 +127,7 @@ class Event(Sourced):
     description = models.TextField(_("description"), blank=True)
 
     objects = EventQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["start_date", "name"]
@@ -180,6 +183,7 @@ class Topic(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
 
     objects = SlugQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["name"]
@@ -287,6 +291,7 @@ class Declaration(Sourced):
     )
 
     objects = DeclarationQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["-date", "title"]
@@ -366,6 +371,7 @@ class Signature(Sourced):
     )
 
     objects = SignatureQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["declaration__title", "city__name"]

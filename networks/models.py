@@ -19,6 +19,7 @@ from networks.dates import (
     precision_constraint,
     precision_field,
 )
+from networks.history import record_history
 from networks.regions import region_of
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -90,6 +91,7 @@ class Source(models.Model):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = SourceQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["key"]
@@ -196,6 +198,7 @@ class City(Sourced):
     wikidata_id = models.CharField(_("Wikidata id"), max_length=20, blank=True)
 
     objects = CityQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["name", "country"]
@@ -328,6 +331,7 @@ class Network(Sourced):
     )
 
     objects = NetworkQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["name"]
@@ -402,6 +406,7 @@ class Membership(Sourced):
     left_on_precision = precision_field(_("left (precision)"))
 
     objects = MembershipQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["network__name", "city__name"]

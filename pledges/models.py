@@ -18,6 +18,7 @@ from networks.dates import (
     precision_constraint,
     precision_field,
 )
+from networks.history import record_history
 from networks.models import City, Network, Sourced, choices_constraint
 
 # The frameworks are fixed UN texts; their objective counts are part of the data model.
@@ -39,6 +40,7 @@ class Framework(models.Model):
     source = models.TextField(_("source"), blank=True)
 
     objects = FrameworkQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["code"]
@@ -79,6 +81,7 @@ class Objective(models.Model):
     title = models.CharField(_("title"), max_length=300)
 
     objects = ObjectiveQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["framework", "number"]
@@ -260,6 +263,8 @@ class Pledge(Sourced):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = PledgeQuerySet.as_manager()
+    # the row's own clock: history_date already dates each version
+    history = record_history(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-made_on", "-created_at"]
@@ -334,6 +339,8 @@ class ProgressReport(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = record_history()
 
     class Meta:
         ordering = ["pledge", "-reported_on", "-created_at"]
