@@ -13,4 +13,7 @@ urlpatterns = [
     path("cities/<slug:slug>/", views.CityDetailView.as_view(), name="city-detail"),
     path("timeline/", views.timeline, name="timeline"),
     path("search/", views.search, name="search"),
+    path("data/", views.data, name="data"),
+    path("data/latest.zip", views.data_latest, name="data-latest"),
+    path("data/<str:filename>", views.data_download, name="data-download"),
 ]

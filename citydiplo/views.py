@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import DetailView
 
-from citydiplo import selectors
+from citydiplo import datapackage, selectors
 from citydiplo.filters import CityFilter, TimelineForm
 from citydiplo.search import KINDS as SEARCH_KINDS
 from citydiplo.search import search as run_search
@@ -180,3 +183,51 @@ def search(request: HttpRequest) -> HttpResponse:
         "citydiplo/search.html",
         {"query": query, "hits": hits, "kind": kind if kinds else "", "kinds": SEARCH_KINDS},
     )
+
+
+# --- open data --------------------------------------------------------------------------------
+
+
+def _data_context(request: HttpRequest) -> dict[str, Any]:
+    packages = datapackage.published_packages()
+    latest = packages[0] if packages else None
+    return {
+        "packages": packages,
+        "latest": latest,
+        "latest_url": request.build_absolute_uri(
+            reverse("site:data-download", kwargs={"filename": latest.filename})
+        )
+        if latest
+        else "",
+        "tables": [
+            {"name": t.name, "filename": t.filename, "description": t.description}
+            for t in datapackage.TABLES
+        ],
+        "licenses": datapackage.licenses(),
+        "keep": datapackage.KEEP_PUBLISHED,
+    }
+
+
+def data(request: HttpRequest) -> HttpResponse:
+    """The citable dumps: what they hold, how to cite them, and the files themselves."""
+    return render(request, "citydiplo/data.html", _data_context(request))
+
+
+def data_latest(request: HttpRequest) -> HttpResponse:
+    """A stable address for scripts; redirects (302) so the file's dated name shows."""
+    packages = datapackage.published_packages()
+    if not packages:
+        context = {**_data_context(request), "none_published": True}
+        return render(request, "citydiplo/data.html", context, status=404)
+    return redirect("site:data-download", filename=packages[0].filename)
+
+
+def data_download(request: HttpRequest, filename: str) -> FileResponse:
+    """One published zip; only names of the published pattern are served, never a path."""
+    if datapackage.package_date(filename) is None:
+        raise Http404
+    try:
+        fh = (Path(settings.DATAPACKAGE_DIR) / filename).open("rb")
+    except (FileNotFoundError, IsADirectoryError):
+        raise Http404 from None
+    return FileResponse(fh, as_attachment=True, filename=filename, content_type="application/zip")
