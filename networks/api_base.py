@@ -26,34 +26,29 @@ from django.db.models.expressions import OrderBy
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, renderers, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from networks.api_schema import FORMAT_PARAM, RENAMED, api_name
+from networks.history import Version, public_history, tracked_fields
 from networks.listing import safe_cell
 
 SLUG_REGEX = "[a-z0-9]+(?:-[a-z0-9]+)*"
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 
-# API parameter name -> FilterSet filter name. The HTML listings keep their short names (q, sort);
-# the API uses the names partners know from other REST APIs.
-RENAMED = {"search": "q", "ordering": "sort"}
-FILTERSET_TO_API = {value: key for key, value in RENAMED.items()}
 PAGINATION_PARAMS = ("page_size", "cursor", "count")
-FORMAT_PARAM = "format"
 
 
 def not_found(request: Any, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any address under /api/ that names no endpoint: a JSON 404 like every other API error."""
     return JsonResponse({"detail": str(_("No such endpoint in this API."))}, status=404)
-
-
-def api_name(filter_name: str) -> str:
-    return FILTERSET_TO_API.get(filter_name, filter_name)
 
 
 class ParameterError(exceptions.ValidationError):
@@ -427,6 +422,61 @@ class ApiSerializer(serializers.ModelSerializer):
         return field_class, kwargs
 
 
+# --- history --------------------------------------------------------------------------------
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="The field's name as in the record's detail.")
+    old = serializers.JSONField(allow_null=True, help_text="Its value before (null if none).")
+    new = serializers.JSONField(allow_null=True, help_text="Its value after.")
+
+
+class VersionSerializer(serializers.Serializer):
+    date = serializers.DateTimeField(help_text="When the version was recorded.")
+    kind = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    changes = ChangeSerializer(many=True)
+
+
+class HistorySerializer(serializers.Serializer):
+    results = VersionSerializer(many=True)
+
+
+def _public_key(model: type[Model]) -> str:
+    names = {field.name for field in model._meta.get_fields()}
+    return next((name for name in ("slug", "key", "code") if name in names), "pk")
+
+
+def name_related_records(model: type[Model], versions: list[dict]) -> None:
+    """Replace foreign-key ids in history changes by the related records' public keys.
+
+    One query per related model, whatever the number of versions.
+    """
+    relations = {
+        field.name: field
+        for field in model._meta.concrete_fields
+        if field.many_to_one and field.target_field.primary_key
+    }
+    wanted: dict[str, set[Any]] = {}
+    for version in versions:
+        for change in version["changes"]:
+            if change["field"] in relations:
+                wanted.setdefault(change["field"], set()).update(
+                    value for value in (change["old"], change["new"]) if value is not None
+                )
+    names: dict[str, dict[Any, Any]] = {}
+    for field_name, ids in wanted.items():
+        related = relations[field_name].related_model
+        key = _public_key(related)
+        names[field_name] = dict(related._base_manager.filter(pk__in=ids).values_list("pk", key))
+    for version in versions:
+        for change in version["changes"]:
+            if change["field"] in names:
+                known = names[change["field"]]
+                for side in ("old", "new"):
+                    if change[side] is not None:
+                        change[side] = known.get(change[side], change[side])
+
+
 # --- viewsets ---------------------------------------------------------------------------------
 
 
@@ -454,7 +504,40 @@ class ReadOnlyApiViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet:
         if self.action == "list":
             return self.get_list_queryset()
+        if self.action == "history":
+            return self.get_history_queryset()
         return self.get_detail_queryset()
+
+    def get_history_queryset(self) -> QuerySet:
+        """Which records have a public history: those the list shows (published pledges)."""
+        return self.get_list_queryset()
+
+    # --- history ------------------------------------------------------------------------------
+
+    def history_fields(self) -> list[str]:
+        """The public fields of a record's history: the model fields its detail shows."""
+        serializer = (self.detail_serializer_class or self.serializer_class)()
+        tracked = tracked_fields(self.get_list_queryset().model)
+        shown = {field.source.split(".")[0] for field in serializer.fields.values()}
+        return [name for name in tracked if name in shown]
+
+    def public_versions(self, obj: Model) -> list[Version]:
+        return public_history(obj, fields=self.history_fields())
+
+    @extend_schema(
+        responses=HistorySerializer,
+        description=(
+            "Dated versions of the record, newest first (at most 100), each with the public "
+            "fields that changed and their values before and after. Related records are named "
+            "by their slug (or key/code). Who edited is not published."
+        ),
+    )
+    @action(detail=True, url_path="history")
+    def history(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        obj = self.get_object()
+        versions = [version.as_dict() for version in self.public_versions(obj)]
+        name_related_records(type(obj), versions)
+        return Response({"results": versions})
 
     def get_serializer_class(self) -> type:
         if self.action == "retrieve" and self.detail_serializer_class is not None:

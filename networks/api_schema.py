@@ -13,8 +13,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, inline_serializer
 from rest_framework import serializers
 
-from networks.api_base import FORMAT_PARAM, api_name
 from networks.models import SLUG_PATTERN
+
+# API parameter name -> FilterSet filter name. The HTML listings keep their short names (q, sort);
+# the API uses the names partners know from other REST APIs.
+RENAMED = {"search": "q", "ordering": "sort"}
+FILTERSET_TO_API = {value: key for key, value in RENAMED.items()}
+FORMAT_PARAM = "format"
+
+
+def api_name(filter_name: str) -> str:
+    return FILTERSET_TO_API.get(filter_name, filter_name)
+
 
 ErrorSerializer = inline_serializer(
     name="Error",

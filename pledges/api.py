@@ -18,9 +18,11 @@ from networks.api import (
     SourceSummarySerializer,
 )
 from networks.api_base import ApiSerializer, ReadOnlyApiViewSet
+from networks.history import Version
 from networks.models import City, Network
 from pledges.filters import FrameworkFilter, ObjectiveFilter, PledgeFilter
 from pledges.models import Framework, Objective, Pledge, ProgressReport
+from pledges.selectors import pledge_public_history
 
 
 class ObjectiveSummarySerializer(ApiSerializer):
@@ -173,6 +175,9 @@ class PledgeViewSet(ReadOnlyApiViewSet):
             .select_related("source")
             .order_by(F("made_on").desc(nulls_last=True), "pk")
         )
+
+    def public_versions(self, obj: Pledge) -> list[Version]:
+        return pledge_public_history(obj)
 
     def get_detail_queryset(self) -> QuerySet[Pledge]:
         return self.get_list_queryset().prefetch_related(
