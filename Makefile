@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test install migrate seed lint format clean
+.PHONY: run test install migrate seed datapackage schema lint format clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("citydiplo needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -23,9 +23,18 @@ migrate: install
 seed: migrate
 	$(PY) manage.py load_seed
 
-run: seed
+# The downloadable dump behind /data/ (production runs this on a schedule).
+datapackage: seed
+	$(PY) manage.py export_datapackage --publish
+
+# Regenerate the committed OpenAPI contract after an API change; review the diff before committing.
+schema: install
+	$(PY) manage.py spectacular --validate --fail-on-warn --file openapi/citydiplo-v1.yaml
+
+run: datapackage
 	@echo ""
 	@echo "  citydiplo on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@echo "  API: http://127.0.0.1:$(PORT)/api/v1/docs/  data packages: http://127.0.0.1:$(PORT)/data/"
 	@echo "  Create an admin account with: $(PY) manage.py createsuperuser"
 	@echo ""
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -166,7 +166,11 @@ router.register("objectives", ObjectiveViewSet, basename="objective")
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api_docs.html"),
+        name="docs",
+    ),
     path("", include(router.urls)),
     re_path(r"^[\s\S]*$", not_found),
 ]

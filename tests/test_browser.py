@@ -87,3 +87,34 @@ def test_pages_fit_a_phone_screen_under_the_strict_csp(live_server, page) -> Non
         )
         assert overflow <= 0, f"{path} is {overflow}px wider than the screen"
     assert violations == []
+
+
+def test_partner_reads_the_api_docs_offline_under_the_strict_csp(live_server, page) -> None:
+    """Swagger UI comes from the vendored sidecar and renders every resource; no request
+    leaves this server and the strict policy blocks nothing."""
+    call_command("load_seed", verbosity=0)
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    foreign: list[str] = []
+    page.on(
+        "request",
+        lambda req: None if req.url.startswith(live_server.url) else foreign.append(req.url),
+    )
+    page.goto(live_server.url + "/api/v1/docs/")
+    page.wait_for_selector(".opblock-tag", timeout=20000)
+    tags = page.locator(".opblock-tag").all_inner_texts()
+    for resource in ["cities", "declarations", "pledges", "objectives"]:
+        assert any(tag.strip().startswith(resource) for tag in tags), tags
+    page.locator("#operations-declarations-declarations_list").click()
+    page.get_by_role("button", name="Try it out").click()
+    page.locator("input[placeholder='year']").fill("2018")
+    page.get_by_role("button", name="Execute").click()
+    status = page.locator(".live-responses-table tbody .response-col_status").first
+    status.wait_for()
+    assert status.inner_text().strip().startswith("200")
+    assert "bristol-declaration-2018" in page.locator(".live-responses-table tbody").inner_text()
+    assert foreign == []
+    assert violations == [], "\n".join(violations)
