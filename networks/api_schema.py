@@ -178,3 +178,28 @@ class ApiAutoSchema(AutoSchema):
         if self._is_api_viewset():
             examples += ERROR_EXAMPLES
         return examples
+
+
+_BACKEND_BOUNDS = {2**15 - 1, 2**31 - 1, 2**63 - 1, -(2**15), -(2**31), -(2**63)}
+
+
+def drop_backend_integer_bounds(result: dict, generator: Any, request: Any, public: bool) -> dict:
+    """Integer columns are bounded by the database in use (16 or 32 bits on PostgreSQL, 64 on SQLite);
+    the contract must not change with the backend, so those storage limits are left out."""
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "integer":
+                for key in ("maximum", "minimum"):
+                    if node.get(key) in _BACKEND_BOUNDS:
+                        del node[key]
+                if node.get("format") == "int64":
+                    del node["format"]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result

@@ -147,6 +147,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "LICENSE": {"name": "CC BY 4.0 (data); see /data/ for sources"},
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "networks.api_schema.drop_backend_integer_bounds",
+    ],
     # Several models have a "kind" or a date precision: name each choice set once.
     "ENUM_NAME_OVERRIDES": {
         "CityKindEnum": "networks.models.LocalGovernmentKind",

@@ -169,3 +169,86 @@ def test_anonymous_clients_are_throttled_and_partner_tokens_raise_the_limit(clie
     api_token_revoke(token=_token)
     assert client.get("/api/v1/frameworks/", **auth).status_code == 401
     cache.clear()
+
+
+# --- the same rules on every endpoint -----------------------------------------------------------
+
+ENDPOINTS = [prefix for prefix, _viewset, _basename in router.registry]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("resource", ENDPOINTS)
+def test_every_list_is_strict_capped_searchable_and_sortable(client, resource) -> None:
+    call_command("load_seed", verbosity=0)
+    base = f"/api/v1/{resource}/"
+    body = client.get(base + "?page_size=2&count=true").json()
+    assert len(body["results"]) == 2
+    assert body["count"] > 2
+    assert body["next"]
+    for query, parameter in [
+        ("colour=red", "colour"),
+        ("page_size=101", "page_size"),
+        ("page_size=-1", "page_size"),
+        ("cursor=%%%", "cursor"),
+        ("ordering=nonsense", "ordering"),
+        ("search=", "search"),
+    ]:
+        if parameter in ("ordering", "search") and parameter not in allowed(resource):
+            continue
+        response = client.get(f"{base}?{query}")
+        assert response.status_code == 400, (resource, query)
+        assert list(response.json()["errors"]) == [parameter], (resource, query)
+    if "search" in allowed(resource):
+        assert client.get(base + "?search=a").status_code == 200
+    csv_response = client.get(base + "?format=csv")
+    assert csv_response["Content-Type"] == "text/csv; charset=utf-8"
+    lines = b"".join(csv_response.streaming_content).decode().splitlines()
+    assert len(lines) == body["count"] + 1  # header + every row, whatever the page size
+    first = body["results"][0]
+    detail = client.get(first.get("api_url") or f"{base}{first['code']}/")
+    assert detail.status_code == 200
+    history = client.get(detail.request["PATH_INFO"] + "history/")
+    assert history.status_code == 200
+    assert history.json()["results"][-1]["kind"] == "created"
+    missing = client.get(base + ("99999999/" if resource in ID_KEYED else "no-such-record/"))
+    assert missing.status_code == 404
+    assert missing.json()["detail"]
+
+
+ID_KEYED = {"memberships", "signatures", "pledges", "objectives"}
+
+
+def allowed(resource: str) -> set[str]:
+    viewset = next(v for prefix, v, _b in router.registry if prefix == resource)
+    view = viewset()
+    view.action = "list"
+    return view.allowed_query_params()
+
+
+@pytest.mark.django_db
+def test_throttle_counters_live_in_redis_when_configured(client, settings) -> None:
+    """Production's CACHE_URL=redis://…: every worker counts against the same limit."""
+    import redis
+
+    connection = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    try:
+        connection.ping()
+    except redis.ConnectionError:
+        pytest.skip("needs Redis on 127.0.0.1:6379")
+    connection.flushdb()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+        }
+    }
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/min", "partner": "5/min"},
+    }
+    try:
+        assert [client.get("/api/v1/frameworks/").status_code for _ in range(3)] == [200, 200, 429]
+        keys = [key.decode() for key in connection.keys("*throttle*")]
+        assert keys, "the anonymous counter is stored in Redis"
+    finally:
+        connection.flushdb()
