@@ -12,24 +12,24 @@ from rest_framework.routers import SimpleRouter
 from citydiplo.filters import CityFilter
 from citydiplo.selectors import city_counts, city_list, city_profile
 from declarations.api import (
-    DeclarationSummarySerializer,
     DeclarationViewSet,
     EventSummarySerializer,
     EventViewSet,
+    SignatureSerializer,
     SignatureViewSet,
 )
-from declarations.models import Signature
 from networks.api import (
     ApiUrlField,
     HtmlUrlField,
     LinesField,
+    MembershipSerializer,
     MembershipViewSet,
-    NetworkSummarySerializer,
     NetworkViewSet,
     SourceSummarySerializer,
+    seen_from,
 )
 from networks.api_base import SLUG_REGEX, ApiSerializer, ReadOnlyApiViewSet, not_found
-from networks.models import City, Membership
+from networks.models import City
 from pledges.api import (
     FrameworkViewSet,
     ObjectiveViewSet,
@@ -74,46 +74,12 @@ class CitySerializer(ApiSerializer):
         ]
 
 
-class CityMembershipSerializer(ApiSerializer):
-    """A membership seen from its city: the network it links."""
-
-    api_url = ApiUrlField("membership-detail", lookup="pk")
-    network = NetworkSummarySerializer(read_only=True)
-    source = SourceSummarySerializer(read_only=True, allow_null=True)
-
-    class Meta:
-        model = Membership
-        fields = [
-            "id",
-            "api_url",
-            "network",
-            "role",
-            "joined_on",
-            "joined_on_precision",
-            "left_on",
-            "left_on_precision",
-            "source",
-            "source_locator",
-        ]
-
-
-class CitySignatureSerializer(ApiSerializer):
-    api_url = ApiUrlField("signature-detail", lookup="pk")
-    declaration = DeclarationSummarySerializer(read_only=True)
-    source = SourceSummarySerializer(read_only=True, allow_null=True)
-
-    class Meta:
-        model = Signature
-        fields = [
-            "id",
-            "api_url",
-            "declaration",
-            "signed_on",
-            "signed_on_precision",
-            "signatory_office",
-            "source",
-            "source_locator",
-        ]
+CityMembershipSerializer = seen_from(
+    MembershipSerializer, "city", "A membership seen from its city: the network it links."
+)
+CitySignatureSerializer = seen_from(
+    SignatureSerializer, "city", "A signature seen from its city: the declaration signed."
+)
 
 
 class CityDetailSerializer(CitySerializer):

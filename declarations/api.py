@@ -14,6 +14,7 @@ from networks.api import (
     LinesField,
     NetworkSummarySerializer,
     SourceSummarySerializer,
+    seen_from,
 )
 from networks.api_base import SLUG_REGEX, ApiSerializer, OptionalURLField, ReadOnlyApiViewSet
 from networks.models import Network
@@ -164,10 +165,11 @@ class DeclarationSerializer(ApiSerializer):
         ]
 
 
-class DeclarationSignatureSerializer(ApiSerializer):
-    """A signature seen from its declaration: the city that signed."""
+class SignatureSerializer(ApiSerializer):
+    """A city's signature of a declaration: when, through which office, and the source."""
 
     api_url = ApiUrlField("signature-detail", lookup="pk")
+    declaration = DeclarationSummarySerializer(read_only=True)
     city = CitySummarySerializer(read_only=True)
     source = SourceSummarySerializer(read_only=True, allow_null=True)
 
@@ -176,6 +178,7 @@ class DeclarationSignatureSerializer(ApiSerializer):
         fields = [
             "id",
             "api_url",
+            "declaration",
             "city",
             "signed_on",
             "signed_on_precision",
@@ -183,6 +186,13 @@ class DeclarationSignatureSerializer(ApiSerializer):
             "source",
             "source_locator",
         ]
+
+
+DeclarationSignatureSerializer = seen_from(
+    SignatureSerializer,
+    "declaration",
+    "A signature seen from its declaration: the city that signed.",
+)
 
 
 class DeclarationDetailSerializer(DeclarationSerializer):
@@ -217,13 +227,6 @@ class DeclarationViewSet(ReadOnlyApiViewSet):
 
 
 # --- signatures -------------------------------------------------------------------------------
-
-
-class SignatureSerializer(DeclarationSignatureSerializer):
-    declaration = DeclarationSummarySerializer(read_only=True)
-
-    class Meta(DeclarationSignatureSerializer.Meta):
-        fields = ["id", "api_url", "declaration", *DeclarationSignatureSerializer.Meta.fields[2:]]
 
 
 class SignatureDetailSerializer(SignatureSerializer):

@@ -122,11 +122,22 @@ class NetworkSerializer(ApiSerializer):
         ]
 
 
-class NetworkMembershipSerializer(ApiSerializer):
-    """A membership seen from its network: the city it links."""
+def seen_from(serializer: type[ApiSerializer], side: str, doc: str) -> type[ApiSerializer]:
+    """A link row (membership, signature) nested in the record at one of its ends: that end is
+    left out, since the enclosing record already is it."""
+    meta = type(
+        "Meta", (serializer.Meta,), {"fields": [f for f in serializer.Meta.fields if f != side]}
+    )
+    name = f"{side.title()}{serializer.__name__}"
+    return type(serializer)(name, (serializer,), {side: None, "Meta": meta, "__doc__": doc})
+
+
+class MembershipSerializer(ApiSerializer):
+    """A city's membership of a network: role, dates as precise as the source, and the source."""
 
     api_url = ApiUrlField("membership-detail", lookup="pk")
     city = CitySummarySerializer(read_only=True)
+    network = NetworkSummarySerializer(read_only=True)
     source = SourceSummarySerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -135,6 +146,7 @@ class NetworkMembershipSerializer(ApiSerializer):
             "id",
             "api_url",
             "city",
+            "network",
             "role",
             "joined_on",
             "joined_on_precision",
@@ -143,6 +155,11 @@ class NetworkMembershipSerializer(ApiSerializer):
             "source",
             "source_locator",
         ]
+
+
+NetworkMembershipSerializer = seen_from(
+    MembershipSerializer, "network", "A membership seen from its network: the city it links."
+)
 
 
 class NetworkDetailSerializer(NetworkSerializer):
@@ -185,13 +202,6 @@ class NetworkViewSet(ReadOnlyApiViewSet):
 
 
 # --- memberships ------------------------------------------------------------------------------
-
-
-class MembershipSerializer(NetworkMembershipSerializer):
-    network = NetworkSummarySerializer(read_only=True)
-
-    class Meta(NetworkMembershipSerializer.Meta):
-        fields = ["id", "api_url", "city", "network", *NetworkMembershipSerializer.Meta.fields[3:]]
 
 
 class MembershipDetailSerializer(MembershipSerializer):

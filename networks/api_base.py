@@ -411,7 +411,8 @@ class OptionalURLField(serializers.URLField):
 
 
 class ApiSerializer(serializers.ModelSerializer):
-    """Read-only rows of the API: URL columns are absolute URLs or null."""
+    # Read-only rows of the API: URL columns are absolute URLs or null. (A comment, not a
+    # docstring: the schema would print it as the description of every serializer without one.)
 
     def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type, dict]:
         field_class, kwargs = super().build_standard_field(field_name, model_field)
