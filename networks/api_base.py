@@ -37,7 +37,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from networks.api_schema import FORMAT_PARAM, RENAMED, api_name
 from networks.history import Version, public_history, tracked_fields
-from networks.listing import safe_cell
+from networks.listing import EchoWriter, safe_cell
 
 SLUG_REGEX = "[a-z0-9]+(?:-[a-z0-9]+)*"
 DEFAULT_PAGE_SIZE = 50
@@ -371,11 +371,6 @@ class CSVRenderer(renderers.BaseRenderer):
         return "".join(csv_lines(rows, list(rows[0]) if rows else []))
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def flat_value(value: Any) -> str:
     """One CSV cell for a JSON value: related records by their key, lists joined by "; "."""
     if value is None:
@@ -394,7 +389,7 @@ def flat_value(value: Any) -> str:
 
 def csv_lines(rows: Iterable[dict], columns: Sequence[str]) -> Iterator[str]:
     """A header row, then one line per row; formula-like cells are defused for spreadsheets."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(EchoWriter())
     yield writer.writerow(columns)
     for row in rows:
         yield writer.writerow([safe_cell(flat_value(row.get(name))) for name in columns])

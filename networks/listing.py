@@ -106,7 +106,7 @@ class ListingFilterSet(django_filters.FilterSet):
         return self._form
 
 
-class _Echo:
+class EchoWriter:
     """A file-like object whose write() hands the line back, for streaming CSV."""
 
     def write(self, value: str) -> str:
@@ -131,7 +131,7 @@ def csv_response(
     Names (countries, regions) are written in one fixed language whatever the page language,
     so that scripts reading the file can rely on them.
     """
-    writer = csv.writer(_Echo())
+    writer = csv.writer(EchoWriter())
 
     def lines() -> Iterator[str]:
         yield "\ufeff"  # lets spreadsheet programs detect UTF-8 (Köln, Zürich)
