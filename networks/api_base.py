@@ -35,7 +35,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from networks.api_schema import FORMAT_PARAM, RENAMED, api_name
+from networks.api_schema import FORMAT_PARAM, RENAMED, ErrorSerializer, api_name
 from networks.history import Version, public_history, tracked_fields
 from networks.listing import EchoWriter, safe_cell
 
@@ -521,7 +521,10 @@ class ReadOnlyApiViewSet(viewsets.ReadOnlyModelViewSet):
         return public_history(obj, fields=self.history_fields())
 
     @extend_schema(
-        responses=HistorySerializer,
+        responses={
+            200: HistorySerializer,
+            **dict.fromkeys((400, 401, 404, 429), ErrorSerializer),
+        },
         description=(
             "Dated versions of the record, newest first (at most 100), each with the public "
             "fields that changed and their values before and after. Related records are named "
