@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,18 @@ from networks.models import City, Network, Sourced, choices_constraint
 
 # The frameworks are fixed UN texts; their objective counts are part of the data model.
 OBJECTIVE_COUNTS = {"GCM": 23, "GCR": 4, "SDG": 17}
+
+# A pledge's description: what the database holds at most, and what a submission needs. The
+# submission range is the GCM pledging form's, so a submitted pledge fits the UN form as it is.
+DESCRIPTION_MAX = 5000
+SUBMIT_DESCRIPTION_MIN = 300
+SUBMIT_DESCRIPTION_MAX = 3000
+COMMENT_MAX = 2000
+
+
+def chars_at_most(field: str, limit: int) -> Q:
+    """A text length limit as a CHECK: ``max_length`` on a TextField is only a form rule."""
+    return Q(LessThanOrEqual(Length(field), limit))
 
 
 class FrameworkQuerySet(models.QuerySet["Framework"]):
@@ -154,30 +168,38 @@ class PledgeQuerySet(models.QuerySet["Pledge"]):
         """What the public pages and the API may show."""
         return self.filter(moderation_state=ModerationState.PUBLISHED)
 
-    def for_listing(self) -> PledgeQuerySet:
-        """Published pledges with their actor, event and objectives (three queries a page)."""
-        return (
-            self.published()
-            .select_related("city", "network", "event")
-            .prefetch_related(
-                Prefetch("objectives", Objective.objects.order_by("framework", "number"))
-            )
-            .order_by(F("made_on").desc(nulls_last=True), "-created_at", "pk")
+    def with_listing_joins(self) -> PledgeQuerySet:
+        """Actor, event and objectives of each row (three queries a page), in any state."""
+        return self.select_related("city", "network", "event").prefetch_related(
+            Prefetch("objectives", Objective.objects.order_by("framework", "number"))
         )
 
-    def for_profile(self) -> PledgeQuerySet:
+    def with_profile_joins(self) -> PledgeQuerySet:
         return (
-            self.for_listing()
+            self.with_listing_joins()
             .select_related("source")
             .prefetch_related(
                 Prefetch("partner_cities", City.objects.order_by("name")),
                 Prefetch("partner_networks", Network.objects.order_by("name")),
                 Prefetch(
                     "progress_reports",
-                    ProgressReport.objects.order_by("-reported_on", "-created_at", "pk"),
+                    ProgressReport.objects.select_related("review").order_by(
+                        "-reported_on", "-created_at", "-pk"
+                    ),
                 ),
             )
         )
+
+    def for_listing(self) -> PledgeQuerySet:
+        """Published pledges with their actor, event and objectives (three queries a page)."""
+        return (
+            self.published()
+            .with_listing_joins()
+            .order_by(F("made_on").desc(nulls_last=True), "-created_at", "pk")
+        )
+
+    def for_profile(self) -> PledgeQuerySet:
+        return self.published().with_profile_joins()
 
     def towards(self, framework: str) -> PledgeQuerySet:
         """Pledges mapped to at least one objective of a framework (GCM, GCR or SDG)."""
@@ -221,7 +243,7 @@ class Pledge(Sourced):
         Network, verbose_name=_("partner networks"), blank=True, related_name="partner_pledges"
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), max_length=5000, blank=True)
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX, blank=True)
     objectives = models.ManyToManyField(
         Objective, verbose_name=_("objectives"), blank=True, related_name="pledges"
     )
@@ -288,10 +310,26 @@ class Pledge(Sourced):
                 | Q(planned_end__gte=F("planned_start")),
             ),
             precision_constraint("pledge", "made_on"),
+            models.CheckConstraint(
+                name="pledge_description_length",
+                condition=chars_at_most("description", DESCRIPTION_MAX),
+            ),
+            # What the moderators get to read is complete: a city, and a description the UN
+            # pledging forms accept (the GCM form takes 300 to 3,000 characters).
+            models.CheckConstraint(
+                name="pledge_submitted_complete",
+                condition=~Q(moderation_state=ModerationState.SUBMITTED)
+                | (
+                    Q(city__isnull=False)
+                    & Q(GreaterThanOrEqual(Length("description"), SUBMIT_DESCRIPTION_MIN))
+                    & chars_at_most("description", SUBMIT_DESCRIPTION_MAX)
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["moderation_state", "made_on"], name="pledge_state_made_idx")
         ]
+        permissions = [("moderate_pledge", _("Can moderate submitted pledges"))]
 
     def __str__(self) -> str:
         return self.title
@@ -330,6 +368,15 @@ class ProgressReport(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=ImplementationStatus.choices)
     narrative = models.TextField(_("narrative"), max_length=5000)
     evidence_url = models.URLField(_("evidence URL"), max_length=500, blank=True)
+    review = models.ForeignKey(
+        Event,
+        verbose_name=_("review cycle"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_reports",
+        help_text=_("The review the report was made for, e.g. GRF 2023 or IMRF 2022."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -350,6 +397,10 @@ class ProgressReport(models.Model):
         constraints = [
             choices_constraint("progressreport", "status", ImplementationStatus),
             models.CheckConstraint(name="progressreport_narrative_set", condition=~Q(narrative="")),
+            models.CheckConstraint(
+                name="progressreport_narrative_length",
+                condition=chars_at_most("narrative", 5000),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -357,3 +408,114 @@ class ProgressReport(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.pledge.get_absolute_url()}#report-{self.pk}"
+
+
+# --- who may write: city staff and moderators ---------------------------------------------------
+
+
+class CityStaff(models.Model):
+    """A user who speaks for a city: may draft, submit and report on that city's pledges.
+
+    Assigned by moderators in the admin; a user may be staff of several cities.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="city_staff",
+    )
+    city = models.ForeignKey(
+        City, verbose_name=_("city"), on_delete=models.CASCADE, related_name="staff"
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["city__name", "user__username"]
+        verbose_name = _("city staff member")
+        verbose_name_plural = _("city staff")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "city"], name="citystaff_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.city}"
+
+
+# --- moderation -------------------------------------------------------------------------------
+
+# Every move the workflow allows: (from, to). The same list is the service's rule and a CHECK.
+ALLOWED_TRANSITIONS: tuple[tuple[str, str], ...] = (
+    (ModerationState.DRAFT, ModerationState.SUBMITTED),
+    (ModerationState.CHANGES_REQUESTED, ModerationState.SUBMITTED),
+    (ModerationState.SUBMITTED, ModerationState.PUBLISHED),
+    (ModerationState.SUBMITTED, ModerationState.CHANGES_REQUESTED),
+    (ModerationState.SUBMITTED, ModerationState.REJECTED),
+)
+# Decisions that must tell the author why.
+COMMENT_REQUIRED = (ModerationState.CHANGES_REQUESTED, ModerationState.REJECTED)
+# States in which the city's staff may still change the pledge.
+EDITABLE_STATES = (ModerationState.DRAFT, ModerationState.CHANGES_REQUESTED)
+
+
+class PledgeTransitionQuerySet(models.QuerySet["PledgeTransition"]):
+    def for_history(self) -> PledgeTransitionQuerySet:
+        return self.select_related("actor").order_by("-created_at", "-pk")
+
+
+class PledgeTransition(models.Model):
+    """One step of a pledge through moderation: who moved it, when, from where to where, and why.
+
+    Private: shown to the pledge's city staff and to moderators, never in public pages or data.
+    """
+
+    pledge = models.ForeignKey(
+        Pledge, verbose_name=_("pledge"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_state = models.CharField(_("from"), max_length=20, choices=ModerationState.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=ModerationState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,  # the record of the decision outlives the account
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    comment = models.TextField(_("comment"), max_length=COMMENT_MAX, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = PledgeTransitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pledge", "created_at", "pk"]
+        get_latest_by = ["created_at", "pk"]
+        verbose_name = _("moderation step")
+        verbose_name_plural = _("moderation history")
+        constraints = [
+            models.CheckConstraint(
+                name="pledgetransition_allowed",
+                condition=Q(
+                    *[Q(from_state=a, to_state=b) for a, b in ALLOWED_TRANSITIONS],
+                    _connector=Q.OR,
+                ),
+            ),
+            models.CheckConstraint(
+                name="pledgetransition_comment_given",
+                condition=~Q(to_state__in=COMMENT_REQUIRED) | ~Q(comment=""),
+            ),
+            models.CheckConstraint(
+                name="pledgetransition_comment_length",
+                condition=chars_at_most("comment", COMMENT_MAX),
+            ),
+            # Publication is final, so it happens once: a second approval racing the first
+            # cannot leave a second record.
+            models.UniqueConstraint(
+                fields=["pledge"],
+                condition=Q(to_state=ModerationState.PUBLISHED),
+                name="pledgetransition_published_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pledge_id}: {self.from_state} → {self.to_state}"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from networks.history import Version, public_history
-from pledges.models import ModerationState, Pledge
+from pledges import access
+from pledges.models import ModerationState, Pledge, PledgeTransition
 
 
 def pledge_list() -> QuerySet[Pledge]:
@@ -14,6 +17,35 @@ def pledge_list() -> QuerySet[Pledge]:
 
 def pledge_profile() -> QuerySet[Pledge]:
     return Pledge.objects.for_profile()
+
+
+def pledge_profile_for(user: Any) -> QuerySet[Pledge]:
+    """The pledges this user may open: published ones, plus their own cities' in any state and,
+    for moderators, everything submitted."""
+    return Pledge.objects.filter(access.visible_filter(user)).with_profile_joins()
+
+
+def pledge_moderation_history(pledge: Pledge) -> list[PledgeTransition]:
+    """Who moved the pledge when, newest first (private: staff of its city and moderators)."""
+    return list(PledgeTransition.objects.for_history().filter(pledge=pledge))
+
+
+def moderation_queue() -> QuerySet[Pledge]:
+    """Submitted pledges, oldest submission first: first come, first reviewed."""
+    return (
+        Pledge.objects.filter(moderation_state=ModerationState.SUBMITTED)
+        .with_listing_joins()
+        .select_related("submitted_by")
+        .order_by("updated_at", "pk")
+    )
+
+
+def recent_decisions(limit: int = 20) -> QuerySet[PledgeTransition]:
+    return (
+        PledgeTransition.objects.exclude(to_state=ModerationState.SUBMITTED)
+        .select_related("pledge", "pledge__city", "actor")
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 # What a pledge's public page shows, so what its public history may report. Not listed, so never

@@ -1,9 +1,16 @@
 """Settings shared by every environment; values that differ per machine come from the environment."""
 
+from __future__ import annotations
+
+import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import environ
 from csp.constants import NONE, SELF
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -22,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "axes",
     "django_countries",
     "csp",
     "django_filters",
@@ -49,6 +57,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Records who made each admin change in the history tables (never shown publicly).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a login refused for too many failures into the lockout page; axes wants it last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "citydiplo.urls"
@@ -76,6 +86,13 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+
+# Axes first: it refuses locked-out accounts and addresses before any password is checked. It
+# has no ``get_user``, so sessions (and ``Client.force_login``) use ModelBackend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -206,3 +223,50 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Where the site is served, for links in e-mails (which are sent outside any request).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="citydiplo <noreply@localhost>")
+
+# --- accounts: login, password reset, lockout --------------------------------------------------
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "pledges:dashboard"
+LOGOUT_REDIRECT_URL = "site:home"
+# Demo users with a known password (manage.py demo_accounts): only dev and test switch this on.
+DEMO_ACCOUNTS_ALLOWED = False
+
+# Login attempts are counted (django-axes, in the database) per account and per address
+# separately: the list form means either one reaching the limit locks, so guessing one account's
+# password from many addresses and trying many accounts from one address are both stopped.
+# A lock lifts after the cool-off; `manage.py axes_reset_username NAME` / `axes_reset_ip ADDR`
+# lift it sooner. Successful logins are not logged (no login trail of addresses is kept).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_DISABLE_ACCESS_LOG = True
+# Axes' admin pages are read-only listings; unlocking is done with the commands above.
+AXES_ENABLE_ADMIN = False
+# How many reverse proxies in front of the app append to X-Forwarded-For (as DRF's NUM_PROXIES).
+# 0: the address is REMOTE_ADDR and the header is ignored, since any client can send one. Behind
+# a proxy REMOTE_ADDR is the proxy's own address, so set NUM_PROXIES=1 there (one address would
+# otherwise lock out everyone): the address is then the one the outermost proxy saw.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
+
+def client_ip_address(request: HttpRequest) -> str | None:
+    """The login attempt's address for axes, trusting X-Forwarded-For only as far as NUM_PROXIES."""
+    from django.conf import settings
+
+    proxies = settings.NUM_PROXIES
+    if proxies > 0:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-min(proxies, len(hops))]
+    return request.META.get("REMOTE_ADDR")
+
+
+AXES_CLIENT_IP_CALLABLE = client_ip_address
