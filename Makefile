@@ -36,6 +36,8 @@ run: datapackage
 	@echo "  citydiplo on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@echo "  API: http://127.0.0.1:$(PORT)/api/v1/docs/  data packages: http://127.0.0.1:$(PORT)/data/"
 	@echo "  Create an admin account with: $(PY) manage.py createsuperuser"
+	@echo "  Demo accounts (dev only): $(PY) manage.py demo_accounts --password <pw>"
+	@echo "    then log in at http://127.0.0.1:$(PORT)/accounts/login/ as demo-staff (Barcelona) or demo-moderator"
 	@echo ""
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

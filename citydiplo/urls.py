@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("citydiplo.api")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("accounts/", include("accounts.urls")),
     path("", include("citydiplo.site_urls")),
     path("", include("networks.urls")),
     path("", include("declarations.urls")),

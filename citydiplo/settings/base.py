@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import environ
 from csp.constants import NONE, SELF
-
-if TYPE_CHECKING:
-    from django.http import HttpRequest
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -128,6 +124,12 @@ COUNTRIES_OVERRIDE = {"XK": "Kosovo"}
 # workers, so production sets CACHE_URL=redis://... (the one cache all workers share).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
+# How many reverse proxies in front of the app append to X-Forwarded-For (as DRF's NUM_PROXIES).
+# 0: the address is REMOTE_ADDR and the header is ignored, since any client can send one. Behind
+# a proxy REMOTE_ADDR is the proxy's own address, so set NUM_PROXIES=1 there (one address would
+# otherwise lock out everyone): the address is then the one the outermost proxy saw.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
 # The read API is open data: anonymous clients get a modest rate, partners with a token more.
 API_ANON_RATE = env.str("API_ANON_RATE", default="120/min")
 API_PARTNER_RATE = env.str("API_PARTNER_RATE", default="1200/min")
@@ -147,6 +149,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "networks.api_base.exception_handler",
     "URL_FORMAT_OVERRIDE": "format",
+    # the API throttles read the client address by the same rule as the login limits
+    "NUM_PROXIES": NUM_PROXIES,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -249,24 +253,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_DISABLE_ACCESS_LOG = True
 # Axes' admin pages are read-only listings; unlocking is done with the commands above.
 AXES_ENABLE_ADMIN = False
-# How many reverse proxies in front of the app append to X-Forwarded-For (as DRF's NUM_PROXIES).
-# 0: the address is REMOTE_ADDR and the header is ignored, since any client can send one. Behind
-# a proxy REMOTE_ADDR is the proxy's own address, so set NUM_PROXIES=1 there (one address would
-# otherwise lock out everyone): the address is then the one the outermost proxy saw.
-NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 
-def client_ip_address(request: HttpRequest) -> str | None:
-    """The login attempt's address for axes, trusting X-Forwarded-For only as far as NUM_PROXIES."""
-    from django.conf import settings
-
-    proxies = settings.NUM_PROXIES
-    if proxies > 0:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-min(proxies, len(hops))]
-    return request.META.get("REMOTE_ADDR")
-
-
-AXES_CLIENT_IP_CALLABLE = client_ip_address
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip_address"
+# No banner on every manage.py start; lockouts are still logged as warnings.
+AXES_VERBOSE = False

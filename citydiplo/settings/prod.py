@@ -41,6 +41,7 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# SMTP for password-reset and notification mail, e.g. EMAIL_URL=smtp+tls://user:pw@host:587
+# (the sender is DEFAULT_FROM_EMAIL, see base). Unset, mail only goes to the log.
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="citydiplo <noreply@localhost>")

@@ -13,3 +13,4 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "partner": "100000/min"},
 }
+DEMO_ACCOUNTS_ALLOWED = True
