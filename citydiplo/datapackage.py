@@ -274,6 +274,7 @@ COLUMN_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "status": "Implementation status the report gives: planning, in progress or fulfilled.",
         "narrative": "How the pledge is being implemented, in the report's words.",
         "evidence_url": "Web address of evidence for what the report says.",
+        "review_id": "Identifier of the UN review the report was made for, e.g. GRF 2023 (see events).",
     },
 }
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.tokens import api_token_create
-from pledges.models import Objective, ProgressReport
+from pledges.models import CityStaff, Objective, PledgeTransition, ProgressReport
 from tests.declarations.factories import EventFactory, EventSeriesFactory, SignatureFactory
 from tests.networks.factories import MembershipFactory, SourceFactory
 from tests.pledges.factories import PledgeFactory
@@ -41,6 +41,8 @@ def curator(client):
         pledge=pledge, reported_on=dt.date(2023, 12, 13), status="in_progress", narrative="Started."
     )
     api_token_create(name="UNHCR dashboard", user=user)
+    CityStaff.objects.create(user=user, city=membership.city)
+    PledgeTransition.objects.create(pledge=pledge, from_state="submitted", to_state="published")
     return client
 
 

@@ -107,7 +107,8 @@ def test_wsgi_application_imports_under_prod_settings() -> None:
 ALLOWED_IMPORTS = {
     "networks": {"networks"},
     "declarations": {"declarations", "networks"},
-    "pledges": {"pledges", "declarations", "networks"},
+    # accounts holds the user model, beside the bottom of the chain: pledges name their staff
+    "pledges": {"pledges", "declarations", "networks", "accounts"},
     "accounts": {"accounts"},
 }
 PROJECT_PACKAGES = {"citydiplo", "networks", "declarations", "pledges", "accounts"}

@@ -19,7 +19,7 @@ from citydiplo.search import KINDS, MAX_QUERY_LENGTH, SearchHit, search
 from pledges.models import ModerationState
 from tests.declarations.factories import DeclarationFactory, EventFactory
 from tests.networks.factories import CityFactory, NetworkFactory
-from tests.pledges.factories import PledgeFactory
+from tests.pledges.factories import LONG_DESCRIPTION, PledgeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -223,7 +223,9 @@ def test_pledge_of_a_network_names_the_network() -> None:
     ],
 )
 def test_unpublished_pledges_are_never_returned(state: str) -> None:
-    hidden = PledgeFactory(title="Welcome pledge", description="Welcome", moderation_state=state)
+    # (a submitted pledge needs a description long enough for the UN form)
+    description = f"Welcome. {LONG_DESCRIPTION}"
+    hidden = PledgeFactory(title="Welcome pledge", description=description, moderation_state=state)
     shown = PledgeFactory(title="Welcome pledge", moderation_state=ModerationState.PUBLISHED)
     for query in ("Welcome pledge", "welcome", "Welc", '"welcome pledge"', "welcome or pledge"):
         pks = [h.pk for h in search(query, kinds=("pledge",))]

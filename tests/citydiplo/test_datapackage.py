@@ -365,6 +365,7 @@ def test_private_columns_and_unpublished_pledges_are_never_exported(world, tmp_p
         "status",
         "narrative",
         "evidence_url",
+        "review_id",
     ]
 
 

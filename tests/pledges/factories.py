@@ -18,6 +18,10 @@ class PledgeFactory(DjangoModelFactory[Pledge]):
     city = factory.SubFactory(CityFactory)
     title = factory.Sequence(lambda n: f"Pledge {n}")
     moderation_state = ModerationState.PUBLISHED
+    # a submitted pledge must be complete (a CHECK constraint): give it a long enough text
+    description = factory.LazyAttribute(
+        lambda o: LONG_DESCRIPTION if o.moderation_state == ModerationState.SUBMITTED else ""
+    )
 
 
 class CityStaffFactory(DjangoModelFactory[CityStaff]):
