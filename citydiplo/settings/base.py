@@ -226,6 +226,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # axes reports every successful login at INFO ("deleted 0 failed attempts"); its warnings
+    # (failures, lockouts) are what an operator needs.
+    "loggers": {"axes": {"level": env.str("AXES_LOG_LEVEL", default="WARNING")}},
 }
 
 # Where the site is served, for links in e-mails (which are sent outside any request).
