@@ -29,7 +29,7 @@ def build(n: int) -> dict:
     networks = NetworkFactory.create_batch(n)
     pledges = {}
     for state in STATES:
-        for i in range(n):
+        for _ in range(n):
             pledge = PledgeFactory(
                 city=city, moderation_state=state, description=LONG_DESCRIPTION, submitted_by=staff
             )
