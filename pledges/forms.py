@@ -11,6 +11,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from declarations.models import Event
@@ -50,11 +52,6 @@ class PledgeForm(ServiceErrorsMixin, forms.Form):
         required=False,
         max_length=SUBMIT_DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_(
-            "Up to %(max)s characters. To submit, at least %(min)s: the GCM pledging form takes "
-            "%(min)s to %(max)s, so the pledge fits it as written."
-        )
-        % {"min": SUBMIT_DESCRIPTION_MIN, "max": f"{SUBMIT_DESCRIPTION_MAX:,}"},
     )
     objectives = forms.ModelMultipleChoiceField(
         label=_("Objectives"),
@@ -97,7 +94,16 @@ class PledgeForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["city"].queryset = City.objects.filter(staff__user=user).order_by("name")
-        self.fields["description"].widget.attrs["maxlength"] = SUBMIT_DESCRIPTION_MAX
+        description = self.fields["description"]
+        description.widget.attrs["maxlength"] = SUBMIT_DESCRIPTION_MAX
+        # formatted per request: in the visitor's language, with its digit grouping
+        description.help_text = gettext(
+            "Up to %(max)s characters. To submit, at least %(min)s: the GCM pledging form takes "
+            "%(min)s to %(max)s, so the pledge fits it as written."
+        ) % {
+            "min": SUBMIT_DESCRIPTION_MIN,
+            "max": number_format(SUBMIT_DESCRIPTION_MAX, force_grouping=True),
+        }
 
     def objective_groups(self) -> Iterator[tuple[str, list[Any], bool]]:
         """The objective checkboxes under one heading per framework (GCM, GCR, SDG), and whether

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from declarations.models import Event
@@ -51,6 +52,11 @@ class TransitionConflict(ValidationError):
     """Someone else moved the pledge first (e.g. two moderators approving at once)."""
 
 
+def _grouped(n: int) -> str:
+    """3,000 in English, 3.000 in German."""
+    return number_format(n, force_grouping=True)
+
+
 def _merge(errors: dict[str, list[str]], exc: ValidationError) -> None:
     for field, messages in exc.update_error_dict({}).items():
         errors.setdefault(field, []).extend(str(m) for m in messages)
@@ -68,7 +74,7 @@ def _submission_errors(
                 "To submit, describe the pledge in %(min)s to %(max)s characters "
                 "(now %(n)s), as the GCM pledging form asks."
             )
-            % {"min": SUBMIT_DESCRIPTION_MIN, "max": f"{SUBMIT_DESCRIPTION_MAX:,}", "n": length}
+            % {"min": SUBMIT_DESCRIPTION_MIN, "max": _grouped(SUBMIT_DESCRIPTION_MAX), "n": length}
         ]
     chosen = list(objectives) if objectives is not None else list(pledge.objectives.all())
     if not chosen:
@@ -239,7 +245,7 @@ def pledge_decide(
         ]
     if len(comment) > COMMENT_MAX:
         errors["comment"] = [
-            _("Keep the comment under %(n)s characters.") % {"n": f"{COMMENT_MAX:,}"}
+            _("Keep the comment under %(n)s characters.") % {"n": _grouped(COMMENT_MAX)}
         ]
     if errors:
         raise ValidationError(errors)
