@@ -85,3 +85,89 @@ class ApiToken(models.Model):
     def clean(self) -> None:
         if self.revoked_at and self.created_at and self.revoked_at < self.created_at:
             raise ValidationError({"revoked_at": _("A token cannot be revoked before it exists.")})
+
+
+# --- idempotency keys -------------------------------------------------------------------------
+
+# What a client may send as an ``Idempotency-Key``: 1 to 255 visible ASCII characters (a UUID
+# is the usual choice). The same rule is the service's check and a CHECK on the column.
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+IDEMPOTENCY_KEY_PATTERN = rf"^[!-~]{{1,{IDEMPOTENCY_KEY_MAX_LENGTH}}}$"
+IDEMPOTENT_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+class IdempotencyRecord(models.Model):
+    """One ``Idempotency-Key`` a user sent, with the response its request got.
+
+    The row is inserted *before* the request's write, in the same transaction (the unique key
+    then makes a concurrent duplicate wait for the first request and find its answer) and is
+    completed with the response once the write succeeded. Only successful (2xx) responses are
+    ever stored: an error rolls the whole request back, this row included. See
+    ``accounts.idempotency`` for the behaviour and ``purge_idempotency_keys`` for expiry.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="idempotency_records",
+    )
+    key = models.CharField(_("key"), max_length=IDEMPOTENCY_KEY_MAX_LENGTH)
+    method = models.CharField(_("method"), max_length=8)
+    path = models.TextField(_("path"))
+    fingerprint = models.CharField(
+        _("request fingerprint"),
+        max_length=64,
+        help_text=_("SHA-256 of the method, path and canonical JSON body."),
+    )
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    response_body = models.TextField(_("response body"), blank=True)
+    response_location = models.TextField(_("response Location header"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotencyrecord_unique_key"),
+            models.CheckConstraint(
+                name="idempotencyrecord_key_format",
+                condition=Q(key__regex=IDEMPOTENCY_KEY_PATTERN),
+            ),
+            models.CheckConstraint(
+                name="idempotencyrecord_method_unsafe",
+                condition=Q(method__in=IDEMPOTENT_METHODS),
+            ),
+            models.CheckConstraint(
+                name="idempotencyrecord_path_absolute", condition=Q(path__startswith="/")
+            ),
+            models.CheckConstraint(
+                name="idempotencyrecord_fingerprint_sha256_hex",
+                condition=Q(fingerprint__regex=SHA256_HEX_PATTERN),
+            ),
+            # Either still running (nothing stored yet) or finished with a success stored.
+            models.CheckConstraint(
+                name="idempotencyrecord_complete_success",
+                condition=Q(
+                    response_status__isnull=True,
+                    completed_at__isnull=True,
+                    response_body="",
+                    response_location="",
+                )
+                | Q(
+                    response_status__gte=200,
+                    response_status__lte=299,
+                    completed_at__isnull=False,
+                    completed_at__gte=F("created_at"),
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.method} {self.path} ({self.key})"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.response_status is not None

@@ -21,8 +21,9 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "in": "header",
             "name": "Authorization",
             "description": _(
-                "Optional: reading needs no key. Partners send “Token <key>” (or “Bearer <key>”) "
-                "in the Authorization header for a higher rate limit. Ask us for a key; an "
-                "invalid or revoked key is answered with 401, not served anonymously."
+                "Reading needs no key: partners send “Token <key>” (or “Bearer <key>”) in the "
+                "Authorization header for a higher rate limit. Writing (pledges and progress "
+                "reports) needs the key of a city staff account. Ask us for a key; an invalid "
+                "or revoked key is answered with 401, not served anonymously."
             ),
         }

@@ -1,10 +1,13 @@
-"""What every read endpoint of the API shares: strict query parameters, keyset pagination, CSV
-and one error shape.
+"""What every endpoint of the API shares: strict query parameters, keyset pagination, CSV
+and one error shape; for writes, strict JSON bodies and the services' errors as 400s.
 
 It sits at the bottom of the import chain (like ``listing.py``) so that each app's ``api.py``
 behaves the same way: the FilterSet of the HTML listing filters the API list too, a parameter
 the endpoint does not know is an error rather than silently ignored, pages are cut by keyset
 (a deep page costs what the first one costs), and ``?format=csv`` streams every filtered row.
+A write body is held to the same standard: a key the endpoint does not know is an error, JSON
+types are checked strictly, and the business rules stay in each app's services, whose
+``ValidationError`` becomes the same ``{"detail", "errors"}`` answer.
 """
 
 from __future__ import annotations
@@ -14,24 +17,29 @@ import binascii
 import csv
 import json
 import operator
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import reduce
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Model, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, renderers, serializers, viewsets
+from rest_framework import exceptions, permissions, renderers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.utils import humanize_datetime
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -46,6 +54,7 @@ MAX_PAGE_SIZE = 100
 PAGINATION_PARAMS = ("page_size", "cursor", "count")
 
 
+@csrf_exempt  # it changes nothing: a POST to a wrong address is a 404, not a CSRF failure page
 def not_found(request: Any, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any address under /api/ that names no endpoint: a JSON 404 like every other API error."""
     return JsonResponse({"detail": str(_("No such endpoint in this API."))}, status=404)
@@ -62,14 +71,17 @@ def parameter_error(name: str, message: str) -> ParameterError:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Every error has the same shape: ``{"detail": "...", "errors": {"param": ["message"]}}``
-    (``errors`` only for validation errors), and is JSON even when CSV was asked for."""
+    """Every error has the same shape: ``{"detail": "...", "errors": {"name": ["message"]}}``
+    (``errors`` only for validation errors, each a flat list of strings under the query
+    parameter, body field or header it is about), and is JSON even when CSV was asked for."""
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        errors = response.data if isinstance(response.data, dict) else {"non_field": response.data}
-        response.data = {"detail": str(_("Invalid query parameters.")), "errors": errors}
+        response.data = {
+            "detail": str(validation_summary(exc)),
+            "errors": flat_errors(response.data),
+        }
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data = {"detail": str(response.data["detail"])}
     request = context.get("request")
@@ -77,6 +89,31 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         request.accepted_renderer = renderers.JSONRenderer()
         request.accepted_media_type = "application/json"
     return response
+
+
+def validation_summary(exc: exceptions.ValidationError) -> str:
+    """The one-sentence ``detail`` of a 400: a subclass names what was invalid (query parameters,
+    a header); a plain ValidationError is about the request body."""
+    summary = type(exc).default_detail
+    if summary is exceptions.ValidationError.default_detail:
+        return _("Invalid data.")
+    return summary
+
+
+def flat_errors(data: Any) -> dict[str, list[str]]:
+    """Errors as ``{name: [message, ...]}``: nested errors (an item of a list, a key of an
+    object) become messages prefixed with where they are, e.g. ``"2: A valid integer..."``."""
+    if not isinstance(data, Mapping):
+        data = {api_settings.NON_FIELD_ERRORS_KEY: data}
+
+    def messages(value: Any, prefix: str = "") -> list[str]:
+        if isinstance(value, Mapping):
+            return [m for key, inner in value.items() for m in messages(inner, f"{prefix}{key}: ")]
+        if isinstance(value, list | tuple):
+            return [m for inner in value for m in messages(inner, prefix)]
+        return [f"{prefix}{value}"]
+
+    return {str(name): messages(value) for name, value in data.items()}
 
 
 # --- filtering --------------------------------------------------------------------------------
@@ -471,6 +508,188 @@ def name_related_records(model: type[Model], versions: list[dict]) -> None:
                 for side in ("old", "new"):
                     if change[side] is not None:
                         change[side] = known.get(change[side], change[side])
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+
+class WritePermission(permissions.IsAuthenticatedOrReadOnly):
+    """Anyone reads; writing needs a user: a signed-in session or a token issued to a user.
+
+    Anonymous writes are 401 (with ``WWW-Authenticate``); a partner token issued to no user
+    authenticates but reads only, so its writes are 403. What the user may write is the
+    services' business, not this class's.
+    """
+
+    message = _(
+        "Writing needs a user account: sign in, or send a token issued to a user. Partner "
+        "tokens without a user can only read."
+    )
+
+
+class Conflict(exceptions.APIException):
+    """The record changed under the request (e.g. someone else moved it first): retry after
+    reloading it."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The record has just changed; reload it and try again.")
+    default_code = "conflict"
+
+
+def api_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
+    """A service's ValidationError as the API names it: ``__all__`` is ``non_field_errors``."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+    return {
+        api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else name: list(messages)
+        for name, messages in errors.items()
+    }
+
+
+@contextmanager
+def service_errors(*, conflicts: tuple[type[Exception], ...] = ()) -> Iterator[None]:
+    """Run a service call: its ValidationError is a 400 naming the fields (or a 409 for the
+    ``conflicts`` it raises for races); its PermissionDenied is DRF's 403 already."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        if conflicts and isinstance(exc, conflicts):
+            raise Conflict(" ".join(exc.messages)) from exc
+        raise exceptions.ValidationError(api_errors(exc)) from exc
+
+
+class JsonTypeMixin:
+    """JSON values of the field's own type only: DRF would read ``"true"`` as a boolean, ``5``
+    as the string ``"5"`` or ``"5"`` as a number; a typed API says no instead."""
+
+    json_types: tuple[type, ...] = (str,)
+    default_error_messages = {"wrong_type": _("Not a valid string.")}
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) != (bool in self.json_types) or not isinstance(
+            data, self.json_types
+        ):
+            self.fail("wrong_type")  # type: ignore[attr-defined]
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class StrictCharField(JsonTypeMixin, serializers.CharField):
+    pass
+
+
+class StrictURLField(JsonTypeMixin, serializers.URLField):
+    pass
+
+
+class StrictBooleanField(JsonTypeMixin, serializers.BooleanField):
+    json_types = (bool,)
+    default_error_messages = {"wrong_type": _("Must be a valid boolean.")}
+
+
+class StrictIntegerField(JsonTypeMixin, serializers.IntegerField):
+    json_types = (int,)
+    default_error_messages = {"wrong_type": _("A valid integer is required.")}
+
+
+class StrictChoiceField(JsonTypeMixin, serializers.ChoiceField):
+    pass
+
+
+class StrictRegexField(JsonTypeMixin, serializers.RegexField):
+    pass
+
+
+class StrictDateField(serializers.DateField):
+    def to_internal_value(self, value: Any) -> Any:
+        if not isinstance(value, str):  # DRF would take a date object; JSON has only strings
+            formats = getattr(self, "input_formats", api_settings.DATE_INPUT_FORMATS)
+            self.fail("invalid", format=humanize_datetime.date_formats(formats))
+        return super().to_internal_value(value)
+
+
+def _key_field(key: str) -> serializers.Field:
+    if key == "pk":
+        return StrictIntegerField(min_value=1, max_value=2**63 - 1)
+    return StrictRegexField(rf"^{SLUG_REGEX}$", max_length=200)
+
+
+def _unknown(model: type[Model], key: str, values: Sequence[Any]) -> str:
+    name = model._meta.verbose_name
+    what = "id" if key == "pk" else key
+    return str(
+        _("No %(model)s with the %(key)s %(values)s.")
+        % {"model": name, "key": what, "values": ", ".join(f"“{v}”" for v in values)}
+    )
+
+
+class RelatedKeyField(serializers.Field):
+    """One related record, named as the read API names it (its slug, or id), or null."""
+
+    def __init__(self, *, queryset: QuerySet, key: str = "slug", **kwargs: Any) -> None:
+        self.queryset, self.key = queryset, key
+        self.key_field = _key_field(key)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Model:
+        value = self.key_field.run_validation(data)
+        found = self.queryset.filter(**{self.key: value}).first()
+        if found is None:
+            raise serializers.ValidationError(_unknown(self.queryset.model, self.key, [value]))
+        return found
+
+    def to_representation(self, value: Model) -> Any:
+        return getattr(value, self.key)
+
+
+class RelatedKeysField(serializers.ListField):
+    """Related records named by their slug (or id), all looked up in one query, whatever the
+    number of them; repeats count once. Unknown ones are named in the error."""
+
+    def __init__(self, *, queryset: QuerySet, key: str = "slug", **kwargs: Any) -> None:
+        self.queryset, self.key = queryset, key
+        kwargs.setdefault("max_length", 100)
+        super().__init__(child=_key_field(key), **kwargs)
+
+    def to_internal_value(self, data: Any) -> list[Model]:
+        values = list(dict.fromkeys(super().to_internal_value(data)))
+        if not values:
+            return []
+        found = {
+            getattr(row, self.key): row
+            for row in self.queryset.filter(**{f"{self.key}__in": values})
+        }
+        missing = [value for value in values if value not in found]
+        if missing:
+            raise serializers.ValidationError(_unknown(self.queryset.model, self.key, missing))
+        return [found[value] for value in values]
+
+    def to_representation(self, data: Any) -> list[Any]:
+        return [getattr(row, self.key) for row in data]
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """A request body: a JSON object whose keys the endpoint all knows (like the query
+    parameters, a misspelt key is a 400 naming it rather than silently ignored)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            accepted = sorted(name for name, field in self.fields.items() if not field.read_only)
+            unknown = sorted(set(data) - set(accepted))
+            if unknown:
+                message = str(
+                    _("Unknown field. Accepted here: %(names)s.")
+                    % {"names": ", ".join(accepted) or _("none (send no body)")}
+                )
+                raise serializers.ValidationError({name: [message] for name in unknown})
+        return super().to_internal_value(data)
+
+
+def validated_body(
+    serializer_class: type[serializers.Serializer], request: Request, *, partial: bool = False
+) -> dict[str, Any]:
+    """The request's JSON body checked by ``serializer_class``; 400 if it does not pass."""
+    serializer = serializer_class(data=request.data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
 
 
 # --- viewsets ---------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""The OpenAPI contract of the read API: every endpoint documents its filters under the names
-clients send, its formats, and the errors it can answer with (the same shape everywhere)."""
+"""The OpenAPI contract of the API: every endpoint documents its filters under the names
+clients send, its formats, and the errors it can answer with (the same shape everywhere); write
+operations their JSON body, who may call them, and the ``Idempotency-Key`` header of POSTs."""
 
 from __future__ import annotations
 
@@ -8,10 +9,16 @@ from typing import Any
 from django_countries import Countries
 from django_filters import filters
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    inline_serializer,
+)
+from rest_framework import permissions, serializers
 
 from networks.models import SLUG_PATTERN
 
@@ -33,7 +40,10 @@ ErrorSerializer = inline_serializer(
         "errors": serializers.DictField(
             child=serializers.ListField(child=serializers.CharField()),
             required=False,
-            help_text="For invalid requests: each offending query parameter with its messages.",
+            help_text=(
+                "For invalid requests: each offending query parameter, body field or header with "
+                "its messages (non_field_errors: the body as a whole)."
+            ),
         ),
     },
 )
@@ -49,6 +59,65 @@ ERROR_EXAMPLES = [
         response_only=True,
     ),
 ]
+
+WRITE_ERROR_EXAMPLES = [
+    OpenApiExample(
+        "Invalid body",
+        value={
+            "detail": "Invalid data.",
+            "errors": {
+                "description": [
+                    "To submit, describe the pledge in 300 to 3,000 characters (now 10), as the "
+                    "GCM pledging form asks."
+                ],
+                "titel": ["Unknown field. Accepted here: city, description, ..."],
+            },
+        },
+        status_codes=["400"],
+        response_only=True,
+    ),
+]
+
+WRITE_ERRORS = {
+    400: "Invalid body (errors name each field; non_field_errors is the body as a whole), "
+    "query parameter or header.",
+    401: "No credentials, or credentials that do not work (WWW-Authenticate says which scheme).",
+    403: "Authenticated but not allowed: a partner token without a user, a user who is not "
+    "staff of the pledge's city, a pledge that can no longer be changed, a missing CSRF token "
+    "with session authentication.",
+    404: "No such record, or one you may not see (the same answer, so its existence does not "
+    "leak).",
+    409: "A race: someone else acted on the record first, or a request with the same "
+    "Idempotency-Key is still running. Reload and retry.",
+    422: "The Idempotency-Key was already used by you for a different request.",
+    429: "Too many requests; Retry-After says when to try again.",
+}
+
+
+def write_responses(
+    code: int, serializer: Any, *, description: str, detail: bool, idempotent: bool
+) -> dict:
+    """The responses of a write operation: its success and every error it can answer with."""
+    responses: dict[Any, Any] = {
+        (code, "application/json"): OpenApiResponse(serializer, description=description)
+    }
+    for error, text in WRITE_ERRORS.items():
+        if (error == 404 and not detail) or (error == 422 and not idempotent):
+            continue
+        responses[(error, "application/json")] = OpenApiResponse(ErrorSerializer, description=text)
+    return responses
+
+
+class RelatedKeyFieldExtension(OpenApiSerializerFieldExtension):
+    """A related record in a write body: documented as the key (slug or id) it is named by."""
+
+    target_class = "networks.api_base.RelatedKeyField"
+
+    def map_serializer_field(self, auto_schema: AutoSchema, direction: str) -> dict:
+        key_field = self.target.key_field
+        schema = auto_schema._map_serializer_field(key_field, direction)
+        auto_schema._insert_field_validators(key_field, schema)
+        return schema
 
 
 def _flat_choices(choices: Any) -> list[str] | None:
@@ -122,10 +191,26 @@ class ApiFilterExtension(DjangoFilterExtension):
 
 
 class ApiAutoSchema(AutoSchema):
-    """Adds what every read endpoint shares: ``format``, the error responses and CSV."""
+    """Adds what every endpoint shares: ``format``, the error responses and CSV; on the POSTs of
+    views that take one, the ``Idempotency-Key`` header."""
 
     def _is_api_viewset(self) -> bool:
         return hasattr(self.view, "allowed_query_params")
+
+    def _is_write(self) -> bool:
+        return self.method not in permissions.SAFE_METHODS
+
+    def get_auth(self) -> list:
+        """Reading needs no credentials (``{}``), also under a subclass of
+        IsAuthenticatedOrReadOnly (drf-spectacular only knows the class itself)."""
+        auths = super().get_auth()
+        optional = any(
+            issubclass(permission, permissions.IsAuthenticatedOrReadOnly)
+            for permission in getattr(self.view, "permission_classes", ())
+        )
+        if optional and not self._is_write() and {} not in auths:
+            auths.append({})
+        return auths
 
     def get_override_parameters(self) -> list:
         parameters = list(super().get_override_parameters())
@@ -155,12 +240,23 @@ class ApiAutoSchema(AutoSchema):
                         'rel="prev").',
                     )
                 )
+        header = getattr(self.view, "idempotency_header", None)
+        if header and self.method in getattr(self.view, "idempotent_methods", ()):
+            parameters.append(
+                OpenApiParameter(
+                    header,
+                    self.view.idempotency_key_schema,
+                    location=OpenApiParameter.HEADER,
+                    required=False,
+                    description=self.view.idempotency_description,
+                )
+            )
         return parameters
 
     def get_response_serializers(self) -> Any:
         serializers_ = super().get_response_serializers()
-        if not self._is_api_viewset():
-            return serializers_
+        if not self._is_api_viewset() or self._is_write():
+            return serializers_  # write operations list their responses (write_responses)
         responses: dict[Any, Any] = {}
         if getattr(self.view, "action", None) == "list":
             responses[(200, "application/json")] = serializers_
@@ -177,6 +273,8 @@ class ApiAutoSchema(AutoSchema):
         examples = list(super().get_examples())
         if self._is_api_viewset():
             examples += ERROR_EXAMPLES
+            if self._is_write():
+                examples += WRITE_ERROR_EXAMPLES
         return examples
 
 
