@@ -76,7 +76,10 @@ def _submission_errors(
             )
             % {"min": SUBMIT_DESCRIPTION_MIN, "max": _grouped(SUBMIT_DESCRIPTION_MAX), "n": length}
         ]
-    chosen = list(objectives) if objectives is not None else list(pledge.objectives.all())
+    if objectives is not None:
+        chosen = list(objectives)
+    else:  # not given: what the pledge already has (nothing yet for a new one)
+        chosen = list(pledge.objectives.all()) if pledge.pk else []
     if not chosen:
         errors["objectives"] = [_("To submit, choose at least one GCM, GCR or SDG objective.")]
     return errors

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 REQUIRE_ALL = os.environ.get("CITYDIPLO_REQUIRE_ALL") == "1"
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -64,3 +64,6 @@ def page(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Ite
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
             browser.close()
+            # The test's own queries ran while Playwright's loop was set, on a connection the
+            # database teardown does not see: close it, or dropping the test database fails.
+            connections.close_all()
