@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from rest_framework.test import APIClient
 
-from pledges.models import ModerationState, Pledge, PledgeTransition
+from accounts.tokens import api_token_create
+from pledges.models import ModerationState, Objective, Pledge, PledgeTransition, ProgressReport
 from tests.networks.factories import CityFactory
 from tests.pledges.factories import LONG_DESCRIPTION, PledgeFactory, moderator, staff_of
 
@@ -46,6 +48,7 @@ def world() -> dict:
                 actor=users["moderator"],
                 comment="Private moderator remark",
             )
+        pledge.objectives.add(Objective.objects.get(framework="GCM", number=15))
         pledges[state] = pledge
     return {"city": city, "lyon": lyon, "users": users, "pledges": pledges}
 
@@ -274,3 +277,100 @@ def test_every_form_refuses_a_post_without_its_csrf_token(world, role, url, stat
     assert response.status_code == 403
     assert b"CSRF" in response.content
     assert (Pledge.objects.count(), PledgeTransition.objects.count()) == before
+
+
+# --- the same matrix over the API (token authentication) --------------------------------------
+
+API_ROLES = ("anonymous", "partner", "own", "other", "moderator")
+
+
+def api_client(world: dict, role: str) -> APIClient:
+    client = APIClient()
+    if role == "partner":  # a read token with no user behind it
+        _, key = api_token_create(name="Partner dashboard")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    elif role != "anonymous":
+        _, key = api_token_create(name=f"{role} token", user=world["users"][role])
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+API_DETAIL = {
+    "anonymous": row(404, 404, 404, 200, 404),
+    "partner": row(404, 404, 404, 200, 404),
+    "own": row(200, 200, 200, 200, 200),
+    "other": row(404, 404, 404, 200, 404),
+    "moderator": row(404, 200, 200, 200, 200),
+}
+# A partner's read token may write nothing: 403 whatever the pledge (so nothing leaks either).
+API_PATCH = {
+    "anonymous": row(*[401] * 5),
+    "partner": row(*[403] * 5),
+    "own": row(200, 403, 200, 403, 403),
+    "other": row(404, 404, 404, 403, 404),
+    "moderator": row(404, 403, 403, 403, 403),
+}
+API_SUBMIT = API_PATCH
+API_REPORT = {
+    "anonymous": row(*[401] * 5),
+    "partner": row(*[403] * 5),
+    "own": row(403, 403, 403, 201, 403),
+    "other": row(404, 404, 404, 403, 404),
+    "moderator": row(404, 403, 403, 403, 403),
+}
+
+
+def _api_cases(table: dict) -> list:
+    return [(role, state, code) for role, by in table.items() for state, code in by.items()]
+
+
+@pytest.mark.parametrize(("role", "state", "expected"), _api_cases(API_DETAIL))
+def test_api_detail(world, role, state, expected) -> None:
+    pledge = world["pledges"][state]
+    response = api_client(world, role).get(f"/api/v1/pledges/{pledge.pk}/")
+    assert response.status_code == expected
+    if expected == 404:
+        assert b"Secret" not in response.content
+
+
+@pytest.mark.parametrize(("role", "state", "expected"), _api_cases(API_PATCH))
+def test_api_patch(world, role, state, expected) -> None:
+    pledge = world["pledges"][state]
+    response = api_client(world, role).patch(
+        f"/api/v1/pledges/{pledge.pk}/", {"title": "Patched title"}, format="json"
+    )
+    assert response.status_code == expected
+    pledge.refresh_from_db()
+    assert (pledge.title == "Patched title") is (expected == 200)
+
+
+@pytest.mark.parametrize(("role", "state", "expected"), _api_cases(API_SUBMIT))
+def test_api_submit(world, role, state, expected) -> None:
+    pledge = world["pledges"][state]
+    response = api_client(world, role).post(f"/api/v1/pledges/{pledge.pk}/submit/", format="json")
+    assert response.status_code == expected
+    pledge.refresh_from_db()
+    assert (pledge.moderation_state == "submitted") is (expected == 200 or state == "submitted")
+
+
+@pytest.mark.parametrize(("role", "state", "expected"), _api_cases(API_REPORT))
+def test_api_progress_report(world, role, state, expected) -> None:
+    pledge = world["pledges"][state]
+    response = api_client(world, role).post(
+        f"/api/v1/pledges/{pledge.pk}/progress-reports/",
+        {"reported_on": "2025-05-01", "status": "in_progress", "narrative": "Opened."},
+        format="json",
+    )
+    assert response.status_code == expected
+    assert ProgressReport.objects.filter(pledge=pledge).exists() is (expected == 201)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("anonymous", 401), ("partner", 403), ("own", 201), ("other", 400), ("moderator", 403)],
+)
+def test_api_create(world, role, expected) -> None:
+    body = {"city": "barcelona", "title": "Created over the API", "description": "Draft text."}
+    response = api_client(world, role).post("/api/v1/pledges/", body, format="json")
+    assert response.status_code == expected
+    assert Pledge.objects.filter(title="Created over the API").exists() is (expected == 201)
