@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from pledges import access
 from pledges.models import ModerationState
 
 if TYPE_CHECKING:
@@ -35,11 +36,11 @@ def city_staff_addresses(transition: PledgeTransition) -> list[str]:
 
 
 def moderator_addresses() -> list[str]:
-    perm = Q(groups__permissions__codename="moderate_pledge") | Q(
-        user_permissions__codename="moderate_pledge"
+    """Active users holding the moderation permission, by group, directly or as superusers."""
+    users = get_user_model().objects.with_perm(
+        access.MODERATE_PERMISSION, backend="django.contrib.auth.backends.ModelBackend"
     )
-    users = get_user_model().objects.filter(perm | Q(is_superuser=True), is_active=True)
-    return sorted({u.email for u in users.distinct() if u.email})
+    return sorted({u.email for u in users if u.email})
 
 
 def transition_made(transition: PledgeTransition) -> None:

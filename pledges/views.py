@@ -74,60 +74,49 @@ def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def pledge_create(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not access.is_city_staff(user):
+    if not access.is_city_staff(request.user):
         raise PermissionDenied(_("Only city staff can enter pledges."))
-    form = PledgeForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        submit = request.POST.get("action") == "submit"
-        try:
-            pledge = services.pledge_create(user=user, submit=submit, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _submitted_message(pledge, submit))
-            return redirect(pledge)
-    return _rendered(request, "pledges/pledge_form.html", {"form": form, "pledge": None}, form)
+    return _pledge_form_page(request, pledge=None, initial=None)
 
 
 @login_required
 def pledge_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = _visible_pledge(request, pk)
-    user = request.user
-    if not access.can_edit(user, pledge):
+    if not access.can_edit(request.user, pledge):
         raise PermissionDenied(_("This pledge cannot be changed by you now."))
-    initial = {
-        "city": pledge.city_id,
-        "title": pledge.title,
-        "description": pledge.description,
-        "objectives": list(pledge.objectives.all()),
-        "pledge_type": pledge.pledge_type,
-        "partner_cities": list(pledge.partner_cities.all()),
-        "partner_networks": list(pledge.partner_networks.all()),
-        "event": pledge.event_id,
-        "planned_start": pledge.planned_start,
-        "planned_end": pledge.planned_end,
-        "evidence_url": pledge.evidence_url,
-    }
+    # the form's fields are the service's: start from what the pledge holds in each
+    initial = {name: getattr(pledge, name) for name in services.PLEDGE_FIELDS}
+    initial |= {name: list(getattr(pledge, name).all()) for name in services.PLEDGE_RELATIONS}
+    return _pledge_form_page(request, pledge=pledge, initial=initial)
+
+
+def _pledge_form_page(
+    request: HttpRequest, *, pledge: Pledge | None, initial: dict[str, Any] | None
+) -> HttpResponse:
+    """The pledge form, new or edited: saved as a draft or submitted through the one service."""
+    user = request.user
     form = PledgeForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
         try:
-            services.pledge_update(pledge=pledge, user=user, submit=submit, **form.cleaned_data)
+            if pledge is None:
+                pledge = services.pledge_create(user=user, submit=submit, **form.cleaned_data)
+            else:
+                services.pledge_update(pledge=pledge, user=user, submit=submit, **form.cleaned_data)
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, _submitted_message(pledge, submit))
+            messages.success(request, _submitted_message(submit))
             return redirect(pledge)
     context = {
         "form": form,
         "pledge": pledge,
-        "steps": selectors.pledge_moderation_history(pledge),
+        "steps": selectors.pledge_moderation_history(pledge) if pledge else None,
     }
     return _rendered(request, "pledges/pledge_form.html", context, form)
 
 
-def _submitted_message(pledge: Pledge, submit: bool) -> str:
+def _submitted_message(submit: bool) -> str:
     if submit:
         return _("Submitted for review. You will get an e-mail when the moderators decide.")
     return _("Saved as a draft. Only your city's staff can see it until you submit it.")

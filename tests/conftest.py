@@ -3,6 +3,7 @@ and CITYDIPLO_REQUIRE_ALL=1 (set by CI) turns every skip into a failure."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -25,6 +26,25 @@ def _environment_requirements(request: pytest.FixtureRequest) -> None:
         )
     if request.node.get_closest_marker("shared") and not (SHARED / "data").is_dir():
         pytest.skip(f"needs the curation extracts in {SHARED}")
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(request: pytest.FixtureRequest) -> None:
+    """A transactional test ends by emptying every table, the rows migrations wrote included
+    (the UN frameworks and their objectives, the Moderators group). pytest-django runs those
+    tests last, so only they can meet the emptied tables: each gets the rows back first."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from pledges.access import moderators_group
+    from pledges.models import Objective
+
+    if not Objective.objects.exists():
+        importlib.import_module("pledges.migrations.0002_frameworks").load(apps, None)
+    moderators_group()
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -10,7 +10,6 @@ does not exist.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 import threading
 import time
@@ -702,25 +701,8 @@ def test_create_costs_the_same_queries_whatever_the_number_of_relations(client, 
 # --- concurrency (PostgreSQL) -------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def _migration_data_back(django_db_blocker):
-    """A transactional test ends by emptying every table, the frameworks and the Moderators
-    group the migrations seeded included; later transactional tests (the browser journey) expect
-    them. Module scope: this runs after that flush, not before it."""
-    yield
-    from django.apps import apps
-
-    from pledges.access import moderators_group
-
-    frameworks = importlib.import_module("pledges.migrations.0002_frameworks")
-    with django_db_blocker.unblock():
-        frameworks.load(apps, None)
-        moderators_group()
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("_migration_data_back")
 def test_concurrent_duplicates_create_one_pledge(live_server, monkeypatch) -> None:
     """Two requests with one key at the same moment: the second waits on the key's row until the
     first has committed, then replays its answer."""

@@ -15,7 +15,6 @@ from django.db import IntegrityError, connection, connections, transaction
 from pledges import services
 from pledges.models import (
     ALLOWED_TRANSITIONS,
-    Framework,
     ModerationState,
     Objective,
     Pledge,
@@ -180,9 +179,6 @@ def test_approving_twice_records_one_decision(staff, city, mod) -> None:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_moderators_approving_at_the_same_moment_record_one_decision(city) -> None:
-    # The objectives come from a migration; an earlier transactional test may have flushed them.
-    framework, _ = Framework.objects.get_or_create(code="GCM", defaults={"name": "GCM"})
-    Objective.objects.get_or_create(framework=framework, number=15, defaults={"title": "Services"})
     staff = staff_of(city, username="staff-race")
     pledge = submitted(staff, city)
     moderators = [moderator(username=f"racer{i}") for i in range(2)]
