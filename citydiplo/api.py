@@ -29,7 +29,9 @@ from networks.api import (
     seen_from,
 )
 from networks.api_base import SLUG_REGEX, ApiSerializer, ReadOnlyApiViewSet, not_found
+from networks.api_rows import DerivedField
 from networks.models import City
+from networks.regions import region_of
 from pledges.api import (
     FrameworkViewSet,
     ObjectiveViewSet,
@@ -42,7 +44,7 @@ class CitySerializer(ApiSerializer):
     api_url = ApiUrlField("city-detail")
     html_url = HtmlUrlField()
     country = serializers.CharField(source="country.code", help_text="ISO 3166-1 alpha-2 code.")
-    region = serializers.CharField(read_only=True, help_text="UN M49 world region.")
+    region = DerivedField(column="country", compute=region_of, help_text="UN M49 world region.")
     aliases = LinesField(help_text="Other names and spellings (Köln, Neapel).")
     latitude = serializers.FloatField(read_only=True, allow_null=True)
     longitude = serializers.FloatField(read_only=True, allow_null=True)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Model, Prefetch, QuerySet
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from networks.api_base import SLUG_REGEX, ApiSerializer, ReadOnlyApiViewSet
+from networks.api_rows import LinkTemplate, api_link, html_link
 from networks.filters import MembershipFilter, NetworkFilter
 from networks.models import City, Membership, Network, Source
 
@@ -35,6 +36,10 @@ class ApiUrlField(serializers.Field):
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
+    def row_link(self, model: type[Model]) -> LinkTemplate:
+        """The same link for rows read with values() (see ``api_rows``)."""
+        return api_link(model, self.view_name, self.lookup, self.kwarg)
+
 
 @extend_schema_field(OpenApiTypes.URI)
 class HtmlUrlField(serializers.Field):
@@ -48,6 +53,9 @@ class HtmlUrlField(serializers.Field):
         request = self.context.get("request")
         path = obj.get_absolute_url()
         return request.build_absolute_uri(path) if request else path
+
+    def row_link(self, model: type[Model]) -> LinkTemplate:
+        return html_link(model)
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})

@@ -43,6 +43,8 @@ from rest_framework.utils import humanize_datetime
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from networks.api_json import JSONRenderer
+from networks.api_rows import RowPlan, row_plan
 from networks.api_schema import FORMAT_PARAM, RENAMED, ErrorSerializer, api_name
 from networks.history import Version, public_history, tracked_fields
 from networks.listing import EchoWriter, safe_cell
@@ -86,7 +88,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = {"detail": str(response.data["detail"])}
     request = context.get("request")
     if request is not None:
-        request.accepted_renderer = renderers.JSONRenderer()
+        request.accepted_renderer = JSONRenderer()
         request.accepted_media_type = "application/json"
     return response
 
@@ -134,6 +136,12 @@ class ApiFilterBackend(DjangoFilterBackend):
         return {"data": data, "queryset": queryset, "request": request}
 
     def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:
+        if not any(
+            name not in PAGINATION_PARAMS and name != FORMAT_PARAM for name in request.query_params
+        ):
+            # No filter asked for: a FilterSet would only build its form (hundreds of country
+            # choices) to change nothing, since every filter passes an empty value through.
+            return queryset
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
@@ -193,7 +201,9 @@ def _model_field(model: type[Model], path: str) -> Any:
     return field
 
 
-def _value_of(row: Model, path: str) -> Any:
+def _value_of(row: Model | dict[str, Any], path: str) -> Any:
+    if isinstance(row, dict):  # a row of values() (see api_rows)
+        return row[path]
     value: Any = row
     for part in path.split("__"):
         value = getattr(value, part) if value is not None else None
@@ -706,7 +716,7 @@ class ReadOnlyApiViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = [ApiFilterBackend]
     pagination_class = KeysetPagination
     lookup_value_regex = "[0-9]+"  # ids; resources with slugs override it
-    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+    renderer_classes = [JSONRenderer, CSVRenderer]
     detail_serializer_class: type | None = None
     csv_filename = "export.csv"
 
@@ -792,24 +802,36 @@ class ReadOnlyApiViewSet(viewsets.ReadOnlyModelViewSet):
             message = str(_("Empty value: give one or leave the parameter out."))
             raise ParameterError({name: [message] for name in empty})
 
+    def row_plan(self, queryset: QuerySet) -> RowPlan:
+        """The list serializer compiled to a values() plan (see ``api_rows``)."""
+        return row_plan(self.get_serializer_class(), type(self), queryset)
+
+    def link_base(self) -> str:
+        """Scheme and host that links are prefixed with (what build_absolute_uri would add)."""
+        return self.request.build_absolute_uri("/")[:-1]
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         if request.accepted_renderer.format == "csv":
             return self.csv_list(request)
-        return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        plan = self.row_plan(queryset)
+        keys = [name for name, _desc in ordering_keys(queryset)]
+        rows = self.paginate_queryset(plan.values_queryset(queryset, extra=keys))
+        return self.get_paginated_response(plan.render(rows, self.link_base()))
 
     def csv_list(self, request: Request) -> StreamingHttpResponse:
         """Every filtered row (paging parameters do not apply), in the list's columns, streamed
         from the database."""
         queryset = self.filter_queryset(self.get_queryset())
         self.paginator.validate(queryset, request)
-        serializer_class = self.get_serializer_class()
-        context = self.get_serializer_context()
+        plan = self.row_plan(queryset)
+        base = self.link_base()
 
         def rows() -> Iterator[dict]:
-            for row in queryset.iterator(chunk_size=500):
-                yield serializer_class(row, context=context).data
+            values = plan.values_queryset(queryset).iterator(chunk_size=500)
+            yield from plan.render_iter(values, base, chunk=500)
 
-        columns = list(serializer_class(context=context).fields)
+        columns = list(self.get_serializer_class()().fields)
         response = StreamingHttpResponse(
             csv_lines(rows(), columns), content_type="text/csv; charset=utf-8"
         )
