@@ -29,6 +29,7 @@ from django.db import models
 from django.db.models import F, Model, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
@@ -818,6 +819,28 @@ class ReadOnlyApiViewSet(viewsets.ReadOnlyModelViewSet):
         keys = [name for name, _desc in ordering_keys(queryset)]
         rows = self.paginate_queryset(plan.values_queryset(queryset, extra=keys))
         return self.get_paginated_response(plan.render(rows, self.link_base()))
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The detail from values() rows too: a network with thousands of members costs one
+        # query per nested list, not a model instance and a serializer per member. (A comment:
+        # the schema would take a docstring as every detail endpoint's description.)
+        queryset = self.get_queryset()
+        obj = self.lookup_object(queryset)
+        plan = self.row_plan(queryset)
+        rows = list(plan.values_queryset(queryset.filter(pk=obj.pk)))
+        return Response(plan.render(rows, self.link_base())[0])
+
+    def lookup_object(self, queryset: QuerySet) -> Model:
+        """The record the URL names, without its joins (404 if there is none), and the check
+        that the client may see it (``has_object_permission``)."""
+        kwarg = self.lookup_url_kwarg or self.lookup_field
+        lean = queryset.select_related(None).prefetch_related(None)
+        try:
+            obj = get_object_or_404(lean, **{self.lookup_field: self.kwargs[kwarg]})
+        except (ValueError, TypeError):
+            raise Http404 from None
+        self.check_object_permissions(self.request, obj)
+        return obj
 
     def csv_list(self, request: Request) -> StreamingHttpResponse:
         """Every filtered row (paging parameters do not apply), in the list's columns, streamed

@@ -150,6 +150,7 @@ class _Many:
     plan: ObjectPlan
     queryset: QuerySet  # the related rows, with the listing's ordering and filters
     parent_path: str  # the column of the related rows naming their parent row
+    parent_key: str  # the parent's column that names it ("pk", or the FK's to_field)
 
 
 @dataclass
@@ -165,6 +166,7 @@ class ObjectPlan:
 
     def paths(self) -> list[str]:
         own = [c.path for c in self.columns] + [link.path for link in self.links]
+        own += [rel.parent_key for rel in self.many]
         for nested in self.nested:
             own += [nested.null_path] if nested.null_path else []
             own += nested.plan.paths()
@@ -185,7 +187,7 @@ class ObjectPlan:
             else:
                 out[nested.name] = nested.plan.build(row, many, base)
         for rel in self.many:
-            out[rel.name] = many[rel.name].get(row[self.key_path], [])
+            out[rel.name] = many[rel.name].get(row[rel.parent_key], [])
         return {name: out[name] for name in self.order}
 
 
@@ -228,15 +230,13 @@ def _source_path(model: type[Model], attrs: Sequence[str]) -> str:
     return LOOKUP_SEP.join(parts)
 
 
-def _prefetch_for(queryset: QuerySet, name: str, model: type[Model]) -> QuerySet:
+def _prefetch_for(queryset: QuerySet, name: str) -> tuple[str, QuerySet | None]:
+    """The relation behind a nested list and the listing's queryset for it: a ``Prefetch``
+    may fetch ``pledges`` into ``published_pledges`` with its own filter and order."""
     for lookup in queryset._prefetch_related_lookups:
         if isinstance(lookup, Prefetch) and lookup.prefetch_to == name:
-            if lookup.queryset is not None:
-                return lookup.queryset
-        elif lookup == name:
-            break
-    related = model._meta.get_field(name).related_model
-    return related._default_manager.all()
+            return lookup.prefetch_through, lookup.queryset
+    return name, None
 
 
 def compile_plan(
@@ -251,7 +251,7 @@ def compile_plan(
     plan = ObjectPlan(order=list(serializer.fields), key_path=f"{prefix}pk")
     for name, drf_field in serializer.fields.items():
         if isinstance(drf_field, serializers.ListSerializer):
-            if prefix:
+            if prefix:  # the rows of a nested object are not fetched on their own
                 raise UnsupportedField(f"Nested list {name} inside a nested object")
             _add_many(plan, name, drf_field, model, queryset)
         elif isinstance(drf_field, serializers.Serializer):
@@ -289,12 +289,13 @@ def _add_many(
     model: type[Model],
     queryset: QuerySet | None,
 ) -> None:
-    relation = model._meta.get_field(drf_field.source)
+    base = queryset if queryset is not None else model._default_manager.all()
+    relation_name, related = _prefetch_for(base, drf_field.source)
+    relation = model._meta.get_field(relation_name)
     related_model = relation.related_model
     child = compile_plan(type(drf_field.child), related_model)
-    related = _prefetch_for(
-        queryset if queryset is not None else model.objects.all(), drf_field.source, model
-    )
+    if related is None:
+        related = related_model._default_manager.all()
     if relation.many_to_many or relation.one_to_many:
         # the name the related rows use for this model (pledges for Pledge.objectives)
         if relation.many_to_many and not relation.auto_created:
@@ -305,7 +306,11 @@ def _add_many(
             parent_path = relation.field.attname
     else:
         raise UnsupportedField(f"{name}: not a to-many relation")
-    plan.many.append(_Many(name, child, related, parent_path))
+    parent_key = "pk"
+    if relation.one_to_many:  # a foreign key may point at another unique column (a code)
+        target = relation.field.target_field
+        parent_key = "pk" if target.primary_key else target.attname
+    plan.many.append(_Many(name, child, related, parent_path, parent_key))
 
 
 class RowPlan:
@@ -321,9 +326,7 @@ class RowPlan:
         return queryset.prefetch_related(None).values(*paths)
 
     def render(self, rows: Sequence[dict[str, Any]], base: str) -> list[dict[str, Any]]:
-        keys = [row["pk"] for row in rows]
-        many = {rel.name: self._many_rows(rel, keys, base) for rel in self.plan.many}
-        return [self.plan.build(row, many, base) for row in rows]
+        return _render(self.plan, rows, base)
 
     def render_iter(
         self, rows: Iterable[dict[str, Any]], base: str, chunk: int = 500
@@ -333,20 +336,28 @@ class RowPlan:
         while batch := list(itertools.islice(iterator, chunk)):
             yield from self.render(batch, base)
 
-    @staticmethod
-    def _many_rows(rel: _Many, keys: list[Any], base: str) -> dict[Any, list[dict]]:
-        grouped: dict[Any, list[dict]] = {key: [] for key in keys}
-        if not keys:
-            return grouped
-        parent = "_parent_key"
-        rows = (
-            rel.queryset.filter(**{f"{rel.parent_path}__in": keys})
-            .annotate(**{parent: F(rel.parent_path)})
-            .values(parent, *rel.plan.paths())
-        )
-        for row in rows:
-            grouped[row[parent]].append(rel.plan.build(row, {}, base))
-        return grouped
+
+_PARENT = "_parent_key"
+
+
+def _render(plan: ObjectPlan, rows: Sequence[dict[str, Any]], base: str) -> list[dict[str, Any]]:
+    """Build ``rows``; each nested list costs one query for all of them (and its own nested
+    lists one more each), whatever the number of rows."""
+    many: dict[str, dict[Any, list[dict]]] = {}
+    if plan.many:
+        for rel in plan.many:
+            keys = list(dict.fromkeys(row[rel.parent_key] for row in rows))
+            grouped: dict[Any, list[dict]] = {key: [] for key in keys}
+            if keys:
+                children = list(
+                    rel.queryset.filter(**{f"{rel.parent_path}__in": keys})
+                    .annotate(**{_PARENT: F(rel.parent_path)})
+                    .values(_PARENT, *rel.plan.paths())
+                )
+                for raw, built in zip(children, _render(rel.plan, children, base), strict=True):
+                    grouped[raw[_PARENT]].append(built)
+            many[rel.name] = grouped
+    return [plan.build(row, many, base) for row in rows]
 
 
 _PLANS: dict[tuple[type, type], RowPlan] = {}

@@ -42,9 +42,7 @@ def test_list_rows_equal_the_serializer(client, prefix: str, viewset) -> None:
     key = next(k for k in ("slug", "code", "id") if k in rows[0])
     model = viewset.serializer_class.Meta.model
     lookup = {"slug": "slug", "code": "code", "id": "pk"}[key]
-    ids = [
-        model._default_manager.get(**{lookup: row[key]}).pk for row in rows
-    ]
+    ids = [model._default_manager.get(**{lookup: row[key]}).pk for row in rows]
     expected = serializer_output(viewset, ids)
     assert [dict(row) for row in expected] == rows
 
@@ -77,3 +75,22 @@ def test_an_empty_filterset_changes_nothing(prefix: str, viewset) -> None:
     queryset = view.get_queryset()
     filtered = viewset.filterset_class(data={}, queryset=queryset, request=request).qs
     assert str(filtered.query) == str(queryset.query)
+
+
+def detail_key(viewset, row: dict) -> tuple[str, object]:
+    field = viewset.lookup_field
+    return field, row["id" if field == "pk" else field]
+
+
+@pytest.mark.parametrize(("prefix", "viewset"), VIEWSETS, ids=[p for p, _ in VIEWSETS])
+def test_detail_equals_the_serializer(client, prefix: str, viewset) -> None:
+    build(3)
+    rows = client.get(f"/api/v1/{prefix}/", {"page_size": 100}).json()["results"]
+    request = Request(RequestFactory().get("/api/v1/"))
+    for row in rows:
+        field, key = detail_key(viewset, row)
+        body = client.get(f"/api/v1/{prefix}/{key}/").json()
+        view = viewset(request=request, action="retrieve", format_kwarg=None, kwargs={})
+        obj = view.get_queryset().get(**{field: key})
+        expected = view.get_serializer_class()(obj, context=view.get_serializer_context()).data
+        assert body == expected, f"{prefix}/{key}"
