@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -80,6 +81,35 @@ TEMPLATES = [
 # SQLite file in the checkout unless DATABASE_URL names another database (PostgreSQL in production).
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles a plan when its estimated cost is high: that pays for long
+    # reports, not for page queries, where it added 200 ms to a 85 ms query (measured on the
+    # generated volume, bench/README.md). Off for the app's connections.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+
+# A PostgreSQL read replica (streaming replication of the primary), e.g.
+# DATABASE_REPLICA_URL=postgres://app@replica.internal:5432/citydiplo. Reads of GET/HEAD/OPTIONS
+# requests go there, everything else to the primary (citydiplo/db_router.py). After a POST or
+# other unsafe request the client reads from the primary for REPLICA_PIN_SECONDS, so it sees its
+# own write although the replica lags.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    # Read-only and autocommit: only the primary's requests are transactions.
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # An unreachable replica must fail fast, since the request then reads from the primary
+        # instead; libpq waits for the operating system's TCP timeout otherwise. (A
+        # ?connect_timeout=N in the URL wins.)
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+        DATABASES["replica"]["OPTIONS"].setdefault("options", "-c jit=off")
+    # Tests get no second test database: there the replica alias reads the test primary.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["citydiplo.db_router.ReplicaRouter"]
+    # After SecurityMiddleware (and WhiteNoise in prod) so that static files never pass through
+    # it, and before everything that reads the database (sessions, users).
+    MIDDLEWARE.insert(1, "citydiplo.db_router.ReplicaMiddleware")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -145,7 +175,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE, "partner": API_PARTNER_RATE},
     "DEFAULT_SCHEMA_CLASS": "networks.api_schema.ApiAutoSchema",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["networks.api_json.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "networks.api_base.exception_handler",
     "URL_FORMAT_OVERRIDE": "format",
@@ -221,10 +251,27 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# One handler on stderr. LOG_FORMAT=text (the default here and in dev) is for people reading a
+# terminal; LOG_FORMAT=json (prod's default) writes one JSON object per line for a log collector
+# (citydiplo/logs.py).
+LOG_FORMATS = ("text", "json")
+
+
+def _log_format(default: str) -> str:
+    value = env.str("LOG_FORMAT", default=default)
+    if value not in LOG_FORMATS:
+        raise ImproperlyConfigured(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}.")
+    return value
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "citydiplo.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": _log_format("text")}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # axes reports every successful login at INFO ("deleted 0 failed attempts"); its warnings
     # (failures, lockouts) are what an operator needs.

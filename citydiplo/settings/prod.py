@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import LOGGING, SECRET_KEY, _log_format, env
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -20,12 +20,20 @@ if not env.list("ALLOWED_HOSTS", default=[]):
 
 # WhiteNoise serves the collected, hashed static files straight from the app server.
 MIDDLEWARE = [*MIDDLEWARE[:1], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
+# Files with a content hash in their name (all that {% static %} links to) are sent with
+# "Cache-Control: max-age=315360000, public, immutable"; a gzip copy is kept beside each.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")  # noqa: F405
+
+# Each worker keeps its connections open for CONN_MAX_AGE seconds (0: one per request) and checks
+# a kept connection before the first query of a request, so a restarted server costs no error.
+for _database in DATABASES.values():  # noqa: F405
+    _database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    _database["CONN_HEALTH_CHECKS"] = True
+del _database
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -45,3 +53,6 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # (the sender is DEFAULT_FROM_EMAIL, see base). Unset, mail only goes to the log.
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+
+# One JSON object per line unless LOG_FORMAT=text.
+LOGGING["handlers"]["console"]["formatter"] = _log_format("json")
