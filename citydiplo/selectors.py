@@ -8,13 +8,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from declarations.models import Declaration, Event, Signature
 from networks.dates import format_partial_date
-from networks.models import City, Membership, Network, Source, count_related
+from networks.models import (
+    City,
+    Membership,
+    Network,
+    NetworkKind,
+    Role,
+    Source,
+    count_related,
+)
 from networks.regions import countries_in
 from pledges.models import Pledge
 
@@ -37,8 +46,10 @@ def city_counts(*, networks: bool = True) -> dict[str, Any]:
     return counts
 
 
-def city_profile() -> QuerySet[City]:
-    """One city with everything the profile shows, in a fixed number of queries."""
+def city_profile(*, pledges: int | None = None) -> QuerySet[City]:
+    """One city with everything the profile shows, in a fixed number of queries; ``pledges``
+    keeps only that many of its newest published pledges (a city may have made hundreds)."""
+    published = Pledge.objects.for_listing().select_related("source")
     return City.objects.for_profile().prefetch_related(
         Prefetch(
             "signatures",
@@ -50,7 +61,7 @@ def city_profile() -> QuerySet[City]:
         ),
         Prefetch(
             "pledges",
-            Pledge.objects.for_listing().select_related("source"),
+            published if pledges is None else published[:pledges],
             to_attr="published_pledges",
         ),
         Prefetch("events_hosted", Event.objects.order_by("start_date", "pk")),
@@ -278,6 +289,7 @@ def timeline(
         qs = in_years(Network.objects.filter(founded_year__isnull=False), "founded_year", filters)
         if network:
             qs = qs.filter(pk=network.pk)
+        network_kinds = labels(NetworkKind)
         take(
             list(qs.order_by("-founded_year", "name", "pk")[: limit + 1]),
             lambda n: Happening(
@@ -286,33 +298,48 @@ def timeline(
                 "founding",
                 _("%(network)s is founded") % {"network": n.name},
                 n.get_absolute_url(),
-                n.get_kind_display(),
+                network_kinds.get(n.kind, n.kind),
             ),
         )
     if "membership" in kinds:
         qs = in_years(
             Membership.objects.filter(joined_on__isnull=False), "joined_on__year", filters
-        ).select_related("city", "network")
+        )
         if network:
             qs = qs.filter(network=network)
         if region:
             qs = qs.filter(city__country__in=region_countries)
+        order = ("-joined_on", "city__name", "pk")
+        # The newest keys first, then their rows: the database sorts narrow rows, not every
+        # column of every membership, city and network.
+        newest = qs.order_by(*order)[: limit + 1].values("pk")
+        roles = labels(Role)
+        joins = _("%(city)s joins %(network)s")
         take(
-            list(qs.order_by("-joined_on", "city__name", "pk")[: limit + 1]),
+            list(
+                Membership.objects.filter(pk__in=newest)
+                .select_related("city", "network")
+                .order_by(*order)
+            ),
             lambda m: Happening(
                 m.joined_on,
                 m.joined_on_precision,
                 "membership",
-                _("%(city)s joins %(network)s")
-                % {"city": m.city.name, "network": m.network.acronym or m.network.name},
+                joins % {"city": m.city.name, "network": m.network.acronym or m.network.name},
                 m.city.get_absolute_url(),
-                m.get_role_display(),
+                roles.get(m.role, m.role),
             ),
         )
     items.sort(key=lambda h: (h.date, h.kind, h.title), reverse=True)
     if len(items) > limit:
         cut, items = True, items[:limit]
     return items, cut
+
+
+def labels(choices: type[models.Choices]) -> dict[str, str]:
+    """The display names of a set of choices, translated once: ``get_FOO_display()`` on every
+    row of a long list costs a translation lookup per row."""
+    return {value: str(label) for value, label in choices.choices}
 
 
 def timeline_declarations(filters: dict[str, Any]) -> QuerySet[Declaration]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +29,8 @@ from networks.selectors import city_points, map_of
 
 REGION_LABELS = {**dict(Region.choices), **dict(SubRegion.choices)}
 
+logger = logging.getLogger(__name__)
+
 
 def home(request: HttpRequest) -> HttpResponse:
     """Counts of the knowledge base, the newest facts, and where each group of users starts."""
@@ -41,11 +45,28 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Outside ATOMIC_REQUESTS: opening the request's transaction would connect before the view runs,
+# and a database that is down would then be a 500 instead of this view's 503.
+@transaction.non_atomic_requests
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers and container health checks: the process is up and the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For load balancers and container health checks: the process is up and the (primary)
+    database answers one ``SELECT 1``. If it does not, 503 and a hint when to ask again, so a
+    balancer takes this instance out of rotation rather than counting server errors."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as error:
+        # django.request logs the 503 itself; this says why.
+        logger.warning("Health check: the database does not answer: %s", str(error).strip())
+        response = JsonResponse(
+            {"status": "unavailable", "database": "unreachable"},
+            status=HTTPStatus.SERVICE_UNAVAILABLE,
+        )
+        response["Retry-After"] = "10"
+    else:
+        response = JsonResponse({"status": "ok"})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- cities -----------------------------------------------------------------------------------
@@ -111,12 +132,19 @@ def city_csv(request: HttpRequest) -> HttpResponse:
     return csv_response(rows.iterator(chunk_size=500), columns, "citydiplo-cities.csv")
 
 
+# A city profile lists this many of the city's newest published pledges.
+PROFILE_PLEDGES = 20
+
+
 class CityDetailView(DetailView):
     template_name = "citydiplo/city_detail.html"
     context_object_name = "city"
 
     def get_queryset(self):
-        return selectors.city_profile()
+        # The newest pledges; the listing filtered by the city has them all.
+        return selectors.city_profile(pledges=PROFILE_PLEDGES).annotate(
+            n_pledges=selectors.city_counts(networks=False)["n_pledges"]
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
