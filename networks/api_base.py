@@ -281,7 +281,17 @@ class KeysetPagination(BasePagination):
             if step is not None:
                 parts.append(same & step)
             same &= equal
-        return reduce(operator.or_, parts) if parts else Q(pk__in=[])
+        if not parts:
+            return Q(pk__in=[])
+        beyond = reduce(operator.or_, parts)
+        (name, descending), value = keys[0], values[0]
+        field = _model_field(model, name)
+        if value is not None and (field is None or not field.null):
+            # Implied by the OR above, but stated on its own it is an index range: the database
+            # starts reading at the cursor instead of filtering every row before it.
+            lookup = "lte" if descending != backwards else "gte"
+            beyond &= Q(**{f"{name}__{lookup}": value})
+        return beyond
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)

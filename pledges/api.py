@@ -56,6 +56,7 @@ from pledges import access, services
 from pledges.filters import FrameworkFilter, ObjectiveFilter, PledgeFilter
 from pledges.models import (
     DESCRIPTION_MAX,
+    MADE_KEY,
     SUBMIT_DESCRIPTION_MAX,
     SUBMIT_DESCRIPTION_MIN,
     Framework,
@@ -361,7 +362,8 @@ class PledgeViewSet(IdempotentPostMixin, ReadOnlyApiViewSet):
         return (
             Pledge.objects.for_listing()
             .select_related("source")
-            .order_by(F("made_on").desc(nulls_last=True), "pk")
+            .annotate(made_key=MADE_KEY)  # made_on, unknown dates last (an index serves it)
+            .order_by(F("made_key").desc(), "pk")
         )
 
     def public_versions(self, obj: Pledge) -> list[Version]:

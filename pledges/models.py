@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
-from django.db.models.functions import Length
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -158,6 +159,12 @@ class ImplementationStatus(models.TextChoices):
     PLANNING = "planning", _("planning")
     IN_PROGRESS = "in_progress", _("in progress")
     FULFILLED = "fulfilled", _("fulfilled")
+
+
+# A pledge's date for sorting newest first, with unknown dates as the oldest: one non-null key,
+# so a cursor past a given date is a plain index range (``made_on DESC NULLS LAST`` is the same
+# order, but "after this row" is then an OR with IS NULL, which no index range serves).
+MADE_KEY = Coalesce("made_on", Value(dt.date.min), output_field=models.DateField())
 
 
 class PledgeQuerySet(models.QuerySet["Pledge"]):
@@ -327,7 +334,9 @@ class Pledge(Sourced):
             ),
         ]
         indexes = [
-            models.Index(fields=["moderation_state", "made_on"], name="pledge_state_made_idx")
+            models.Index(fields=["moderation_state", "made_on"], name="pledge_state_made_idx"),
+            # The orders of the published listings have PostgreSQL indexes of their own
+            # (migration 0008: SQLite cannot index NULLS LAST).
         ]
         permissions = [("moderate_pledge", _("Can moderate submitted pledges"))]
 
