@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test install migrate seed datapackage schema lint format clean
+.PHONY: run test install migrate seed datapackage schema lint format clean bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("citydiplo needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -43,6 +43,10 @@ run: datapackage
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Load test on PostgreSQL against a raw-SQL baseline (bench/README.md): needs wrk and PostgreSQL.
+bench: install
+	$(PY) bench/run.py
 
 lint: install
 	$(VENV)/bin/ruff check .
