@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from citydiplo import datapackage
+from citydiplo.demo_data import is_demo_database
 
 
 class Command(BaseCommand):
@@ -42,6 +43,11 @@ class Command(BaseCommand):
     ) -> None:
         if publish == (out_dir is not None):
             raise CommandError("Give either OUT_DIR or --publish.")
+        if is_demo_database():  # synthetic records must never reach a citable package
+            raise CommandError(
+                "This database holds generated demo data (generate_demo_data); no data package "
+                "is written from it. Export from the curated knowledge base's database."
+            )
         if publish:
             target, result = datapackage.publish(Path(settings.DATAPACKAGE_DIR))
             self._report(result)

@@ -19,11 +19,12 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from citydiplo.demo_data import is_demo_database
 from networks.history import has_history
 
 FIXTURE_GLOB = "seed_*.json"
@@ -96,6 +97,11 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args: object, update: bool = False, **options: object) -> None:
+        if is_demo_database():  # curated and generated records must never share a database
+            raise CommandError(
+                "This database holds generated demo data (generate_demo_data); the seed knowledge "
+                "base is not loaded beside it. Use a separate database (DATABASE_URL)."
+            )
         files = seed_files()
         if not files:
             self.stderr.write(self.style.ERROR("No fixtures/seed_*.json found."))
