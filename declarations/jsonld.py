@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from declarations.models import Declaration, Event
 from networks.dates import iso_partial_date
 from networks.jsonld import Absolute, document, reference
+from networks.models import City
 
 
-def declaration_jsonld(declaration: Declaration, absolute: Absolute) -> dict[str, Any]:
+def declaration_jsonld(
+    declaration: Declaration, absolute: Absolute, *, signatories: Iterable[City] = ()
+) -> dict[str, Any]:
+    """``signatories``: the signing cities to name, those the page shows (a declaration may
+    have thousands; the city listing filtered by the declaration names them all)."""
     data = document("CreativeWork", declaration, declaration.title, absolute)
     data["genre"] = declaration.get_kind_display()
     if declaration.alias_list:
@@ -34,9 +40,9 @@ def declaration_jsonld(declaration: Declaration, absolute: Absolute) -> dict[str
     topics = [t.name for t in declaration.topics.all()]
     if topics:
         data["keywords"] = topics
-    signatories = [s.city for s in declaration.signatures.all()]
-    if signatories:
-        data["author"] = [reference("City", c, c.name, absolute) for c in signatories]
+    named = list(dict.fromkeys(signatories))
+    if named:
+        data["author"] = [reference("City", c, c.name, absolute) for c in named]
     return data
 
 

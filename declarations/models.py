@@ -81,16 +81,31 @@ class EventQuerySet(SlugQuerySet):
             .order_by(F("start_date").asc(nulls_last=True), "name", "pk")
         )
 
-    def for_profile(self) -> EventQuerySet:
-        """An event with its series' other editions, organisers, declarations and pledges."""
-        return self.select_related("series", "city", "source").prefetch_related(
-            Prefetch("organisers", Network.objects.order_by("name")),
-            Prefetch(
-                "series__events",
-                Event.objects.order_by(F("edition").asc(nulls_last=True), "start_date", "pk"),
-            ),
-            Prefetch("declarations", Declaration.objects.select_related("issuer")),
-            Prefetch("pledges", _published_pledges(), to_attr="published_pledges"),
+    def for_profile(self, *, shown: int = 20) -> EventQuerySet:
+        """An event with its series' other editions and its organisers, the first ``shown``
+        declarations adopted and published pledges made there, and how many there are of each
+        (``n_declarations``, ``n_published_pledges``): a summit may see hundreds of pledges."""
+        return (
+            self.select_related("series", "city", "source")
+            .annotate(
+                n_declarations=count_related(Declaration.objects.all(), "event"),
+                n_published_pledges=count_related(_published_pledges(), "event"),
+            )
+            .prefetch_related(
+                Prefetch("organisers", Network.objects.order_by("name")),
+                Prefetch(
+                    "series__events",
+                    Event.objects.order_by(F("edition").asc(nulls_last=True), "start_date", "pk"),
+                ),
+                Prefetch(
+                    "declarations",
+                    Declaration.objects.select_related("issuer").order_by(
+                        F("date").desc(nulls_last=True), "title", "pk"
+                    )[:shown],
+                    to_attr="shown_declarations",
+                ),
+                Prefetch("pledges", _published_pledges()[:shown], to_attr="published_pledges"),
+            )
         )
 
 
@@ -227,12 +242,10 @@ class DeclarationQuerySet(SlugQuerySet):
         )
 
     def for_profile(self) -> DeclarationQuerySet:
+        """A declaration with its topics. Its signatories may be many: the page reads them a
+        page at a time (``Signature.objects.for_declaration``)."""
         return self.select_related("issuer", "event", "source").prefetch_related(
-            Prefetch("topics", Topic.objects.order_by("name")),
-            Prefetch(
-                "signatures",
-                Signature.objects.select_related("city", "source").order_by("city__name", "pk"),
-            ),
+            Prefetch("topics", Topic.objects.order_by("name"))
         )
 
 
@@ -350,6 +363,14 @@ class Declaration(Sourced):
 class SignatureQuerySet(models.QuerySet["Signature"]):
     def get_by_natural_key(self, declaration: str, city: str) -> Signature:
         return self.get(declaration__slug=declaration, city__slug=city)
+
+    def for_declaration(self, declaration: Declaration) -> SignatureQuerySet:
+        """The rows of a declaration's table of signatories, in the table's order."""
+        return (
+            self.filter(declaration=declaration)
+            .select_related("city", "source")
+            .order_by("city__name", "pk")
+        )
 
 
 class Signature(Sourced):

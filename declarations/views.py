@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.generic import DetailView
 
 from declarations import selectors
 from declarations.filters import DeclarationFilter, EventFilter
 from declarations.jsonld import declaration_jsonld, event_jsonld
-from networks.listing import FilteredListView
+from networks.listing import FilteredListView, table_page
 
 
 class DeclarationListView(FilteredListView):
@@ -30,7 +32,25 @@ class DeclarationDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["jsonld"] = declaration_jsonld(self.object, self.request.build_absolute_uri)
+        declaration = self.object
+        signatures = table_page(
+            self.request,
+            selectors.declaration_signatures(declaration),
+            per_page=selectors.ROWS_PER_PAGE,
+            holding=lambda pk: selectors.signature_position(declaration, pk),
+            holding_param="signature",
+        )
+        rows = list(signatures["page_obj"].object_list)
+        context.update(
+            signatures,
+            signatures=rows,
+            signatories_url=(
+                f"{reverse('site:city-list')}?{urlencode({'declaration': declaration.slug})}"
+            ),
+            jsonld=declaration_jsonld(
+                declaration, self.request.build_absolute_uri, signatories=[s.city for s in rows]
+            ),
+        )
         return context
 
 
@@ -52,7 +72,11 @@ class EventDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["jsonld"] = event_jsonld(self.object, self.request.build_absolute_uri)
-        series = self.object.series
+        event = self.object
+        context["jsonld"] = event_jsonld(event, self.request.build_absolute_uri)
+        series = event.series
         context["editions"] = list(series.events.all()) if series else []
+        query = urlencode({"event": event.slug})
+        context["declarations_url"] = f"{reverse('declarations:declaration-list')}?{query}"
+        context["pledges_url"] = f"{reverse('pledges:pledge-list')}?{query}"
         return context

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from networks.models import City, Network
@@ -43,7 +43,11 @@ def city_jsonld(city: City, absolute: Absolute) -> dict[str, Any]:
     return data
 
 
-def network_jsonld(network: Network, absolute: Absolute) -> dict[str, Any]:
+def network_jsonld(
+    network: Network, absolute: Absolute, *, members: Iterable[City] = ()
+) -> dict[str, Any]:
+    """``members``: the member cities to name, those the page shows (a network may have
+    thousands; the member listing names them all)."""
     data = document("Organization", network, network.name, absolute)
     if network.acronym or network.alias_list:
         data["alternateName"] = [n for n in [network.acronym, *network.alias_list] if n]
@@ -57,7 +61,7 @@ def network_jsonld(network: Network, absolute: Absolute) -> dict[str, Any]:
         data["parentOrganization"] = reference(
             "Organization", network.parent, network.parent.name, absolute
         )
-    members = [m.city for m in network.memberships.all()]
-    if members:
-        data["member"] = [reference("City", c, c.name, absolute) for c in members]
+    named = list(dict.fromkeys(members))  # a city with two roles is named once
+    if named:
+        data["member"] = [reference("City", c, c.name, absolute) for c in named]
     return data

@@ -14,6 +14,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import translation
@@ -67,6 +68,51 @@ class FilteredListView(ListView):
         if self.filters_invalid:
             kwargs["status"] = 400
         return super().render_to_response(context, **kwargs)
+
+
+class KeysFirstPaginator(Paginator):
+    """Finds a page by sorting primary keys only, then reads that page's full rows.
+
+    The database then sorts narrow rows (the sort columns and the key) rather than every
+    column of every joined table, which matters on the deep pages of a long table.
+    """
+
+    def _get_page(self, object_list: Any, number: int, paginator: Paginator) -> Page:
+        if isinstance(object_list, QuerySet) and isinstance(self.object_list, QuerySet):
+            object_list = self.object_list.filter(pk__in=object_list.values("pk"))
+        return super()._get_page(object_list, number, paginator)
+
+
+def table_page(
+    request: HttpRequest,
+    rows: QuerySet,
+    *,
+    per_page: int = 50,
+    holding: Callable[[str], int | None] | None = None,
+    holding_param: str = "",
+    count: int | None = None,
+) -> dict[str, Any]:
+    """One page of a long table on a detail page, with what ``components/pagination.html``
+    needs. ``?page=`` picks the page (a bad number shows the nearest page rather than hiding
+    the record); without it, ``?<holding_param>=<pk>`` picks the page that holds that row, as
+    ``holding(pk)`` places it (1-based), so links to ``#<row>-<pk>`` can reach every row.
+    ``count``: the number of rows when the caller knows it already (saves a query).
+    """
+    number: int | str | None = request.GET.get("page")
+    wanted = request.GET.get(holding_param) if holding_param else None
+    if not number and wanted and holding is not None:
+        position = holding(wanted)
+        if position is not None:
+            number = (position - 1) // per_page + 1
+    paginator = KeysFirstPaginator(rows, per_page)
+    if count is not None:
+        paginator.count = count  # type: ignore[misc]  # sets the cached_property
+    page: Page = paginator.get_page(number)
+    return {
+        "page_obj": page,
+        "paginator": page.paginator,
+        "is_paginated": page.has_other_pages(),
+    }
 
 
 class ListingFilterSet(django_filters.FilterSet):

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
@@ -273,21 +275,31 @@ class NetworkQuerySet(SlugQuerySet):
             .order_by("name", "pk")
         )
 
-    def for_profile(self) -> NetworkQuerySet:
-        """A network with its sections, members and the texts it issued."""
-        return self.select_related("parent", "source").prefetch_related(
-            Prefetch("children", Network.objects.order_by("name")),
-            Prefetch(
-                "memberships",
-                Membership.objects.select_related("city", "source").order_by(
-                    F("joined_on").asc(nulls_last=True), "city__name", "pk"
+    def for_profile(self, *, declarations: int = 20) -> NetworkQuerySet:
+        """A network with its sections, the newest ``declarations`` texts it issued (as
+        ``newest_declarations``) and how many it issued in all (``n_declarations``). Its members
+        are many: the page reads them a page at a time."""
+        declaration = Network._meta.get_field("declarations").related_model
+        return (
+            self.select_related("parent", "source")
+            .annotate(n_declarations=count_related(declaration.objects.all(), "issuer"))
+            .prefetch_related(
+                Prefetch("children", Network.objects.order_by("name")),
+                Prefetch(
+                    "declarations",
+                    declaration.objects.order_by(F("date").desc(nulls_last=True), "title", "pk")[
+                        :declarations
+                    ],
+                    to_attr="newest_declarations",
                 ),
-            ),
-            "declarations",
+            )
         )
 
-    def sharing_members_with(self, network: Network, city_ids: list[int]) -> NetworkQuerySet:
-        """Other networks ranked by how many of these member cities they share."""
+    def sharing_members_with(
+        self, network: Network, city_ids: Iterable[int] | models.QuerySet
+    ) -> NetworkQuerySet:
+        """Other networks ranked by how many of these member cities (ids, or a subquery giving
+        them) they share."""
         return (
             self.exclude(pk=network.pk)
             .filter(memberships__city__in=city_ids)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -41,12 +42,16 @@ class PledgeFilter(ListingFilterSet):
         tiebreak=("title", "pk"),
     )
 
+    # Exists, not a join: the events are few, and each is checked on the pledges' event index
+    # rather than by joining (and de-duplicating) every published pledge.
     offered = {
-        "event": lambda: (
-            Event.objects.filter(pledges__moderation_state=ModerationState.PUBLISHED)
-            .distinct()
-            .order_by("name")
-        )
+        "event": lambda: Event.objects.filter(
+            Exists(
+                Pledge.objects.filter(
+                    event=OuterRef("pk"), moderation_state=ModerationState.PUBLISHED
+                )
+            )
+        ).order_by("name")
     }
 
     class Meta:

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from networks.listing import FilteredListView
+from networks.listing import FilteredListView, KeysFirstPaginator, table_page
 from pledges import access, selectors, services
 from pledges.filters import PledgeFilter
 from pledges.forms import ModerationForm, PledgeForm, ProgressReportForm
@@ -38,6 +38,8 @@ class PledgeListView(FilteredListView):
     template_name = "pledges/pledge_list.html"
     context_object_name = "pledges"
     filterset_class = PledgeFilter
+    # Pledges are the many records: a deep page sorts keys only, then reads its 50 rows.
+    paginator_class = KeysFirstPaginator
 
     def get_base_queryset(self):
         return selectors.pledge_list()
@@ -174,10 +176,16 @@ def _require_moderator(request: HttpRequest) -> None:
 @login_required
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     _require_moderator(request)
+    # A backlog can be long: the queue is shown 50 at a time, oldest submission first.
+    page = table_page(request, selectors.moderation_queue())
     return render(
         request,
         "pledges/moderation_queue.html",
-        {"queue": selectors.moderation_queue(), "decisions": selectors.recent_decisions()},
+        {
+            **page,
+            "queue": list(page["page_obj"].object_list),
+            "decisions": selectors.recent_decisions(),
+        },
     )
 
 

@@ -43,9 +43,11 @@ def build(n: int) -> dict[str, str]:
         own = MembershipFactory(
             city=city, joined_on=year, joined_on_precision="year", source=source
         )
-        MembershipFactory(network=network, city=peer, joined_on=year, joined_on_precision="year")
+        last_member = MembershipFactory(
+            network=network, city=peer, joined_on=year, joined_on_precision="year"
+        )
         MembershipFactory(city=peer, network=own.network)  # makes the peer a peer
-        SignatureFactory(declaration=declaration, city=peer, source=SourceFactory())
+        last_sign = SignatureFactory(declaration=declaration, city=peer, source=SourceFactory())
         SignatureFactory(
             city=city, declaration=DeclarationFactory(date=year, date_precision="year")
         )
@@ -79,6 +81,10 @@ def build(n: int) -> dict[str, str]:
         "timeline-filtered": f"/timeline/?network={network.slug}&region=europe&year_from=2000",
         "search": "/search/?q=city",
         "sitemap": "/sitemap.xml",
+        "sitemap-cities": "/sitemap-cities.xml",
+        "sitemap-pledges": "/sitemap-pledges.xml",
+        "network-membership": f"{network.get_absolute_url()}?membership={last_member.pk}",
+        "declaration-signature": f"{declaration.get_absolute_url()}?signature={last_sign.pk}",
         # the API: lists with and without filters, details with nested rows, CSV
         "api-cities": "/api/v1/cities/",
         "api-cities-filtered": f"/api/v1/cities/?country=DE&network={network.slug}&ordering=-networks",
@@ -151,6 +157,10 @@ PAGES = [
     "timeline-filtered",
     "search",
     "sitemap",
+    "sitemap-cities",
+    "sitemap-pledges",
+    "network-membership",
+    "declaration-signature",
     *API_PAGES,
 ]
 
