@@ -85,17 +85,13 @@ class CityListView(FilteredListView):
         if not self.filters_invalid:
             # The map shows every filtered city, not only this page's: one narrow query. Cities
             # without coordinates on record are shown by shading their country.
-            points, countries, total = map_of(self.object_list)
+            city_map = map_of(self.object_list)  # capped: thousands of points help nobody
             context["map"] = world_map_svg(
-                points,
+                city_map.points,
                 title=_("Countries of the cities listed, and the cities with coordinates"),
-                highlight_countries=countries,
+                highlight_countries=city_map.countries,
             )
-            context["map_counts"] = {
-                "located": len(points),
-                "total": total,
-                "countries": len(countries),
-            }
+            context["city_map"] = city_map
             query = self.request.GET.copy()
             query.pop("page", None)
             context["csv_url"] = "cities.csv" + ("?" + query.urlencode() if query else "")

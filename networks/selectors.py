@@ -188,12 +188,25 @@ def city_points(cities: Iterable[City], *, emphasis: City | None = None) -> list
     ]
 
 
-def map_of(cities: QuerySet[City]) -> tuple[list[MapPoint], set[str], int]:
-    """Points, country codes and count of a filtered city listing, in one narrow query.
-
-    ``values_list`` leaves out the listing's count subqueries, which a map has no use for.
-    """
-    rows = list(cities.order_by().values_list("name", "slug", "latitude", "longitude", "country"))
+def map_of(cities: QuerySet[City], *, limit: int | None = None) -> MemberMap:
+    """The map of a filtered city listing: countries and located cities counted in the
+    database, and at most ``limit`` + 1 points fetched (``MAP_POINT_LIMIT`` by default), so
+    two narrow queries whatever the number of cities. (``values_list`` leaves out the
+    listing's count subqueries, which a map has no use for.)"""
+    limit = MAP_POINT_LIMIT if limit is None else limit
+    cities = cities.order_by()
+    located_q = Q(latitude__isnull=False, longitude__isnull=False)
+    countries: set[str] = set()
+    located = 0
+    for country, n in cities.values_list("country").annotate(n=Count("pk", filter=located_q)):
+        countries.add(country)
+        located += n
+    rows = list(
+        cities.filter(located_q)
+        .order_by("name", "pk")
+        .values_list("name", "slug", "latitude", "longitude")[: limit + 1]
+    )
+    capped = len(rows) > limit
     points = [
         MapPoint(
             label=name,
@@ -201,7 +214,6 @@ def map_of(cities: QuerySet[City]) -> tuple[list[MapPoint], set[str], int]:
             latitude=float(latitude),
             longitude=float(longitude),
         )
-        for name, slug, latitude, longitude, _ in rows
-        if latitude is not None and longitude is not None
+        for name, slug, latitude, longitude in ([] if capped else rows)
     ]
-    return points, {country for *_, country in rows}, len(rows)
+    return MemberMap(points=points, countries=countries, located=located, capped=capped)

@@ -41,3 +41,17 @@ def test_api_detail_still_lists_every_pledge(client) -> None:
     PledgeFactory.create_batch(PROFILE_PLEDGES + 3, city=city)
     body = client.get(f"/api/v1/cities/{city.slug}/").json()
     assert len(body["pledges"]) == PROFILE_PLEDGES + 3
+
+
+def test_city_listing_map_draws_points_up_to_the_cap(client, monkeypatch) -> None:
+    from networks import selectors
+
+    for i in range(4):
+        CityFactory(latitude=40 + i, longitude=i)
+    monkeypatch.setattr(selectors, "MAP_POINT_LIMIT", 4)
+    page = client.get("/cities/").content.decode()
+    assert "Points: 4 cities with coordinates on record." in page
+    monkeypatch.setattr(selectors, "MAP_POINT_LIMIT", 3)
+    page = client.get("/cities/").content.decode()
+    assert "4 of them have coordinates on record: too many to draw as points" in page
+    assert "Points:" not in page
