@@ -1,11 +1,19 @@
 """One ranked search over cities, networks, declarations, events and published pledges.
 
 PostgreSQL runs full-text search on one weighted tsvector per table (the ``'simple'`` config:
-names are multilingual and must not be stemmed), served by the GIN expression indexes that the
-``*_search_indexes`` migrations build over exactly the expression built here. SQLite (development
+names are multilingual and must not be stemmed), stored in the generated column
+``search_vector`` that the ``*_search_vectors`` migrations add, with a GIN index; tables with
+weak fields also store ``search_names``, the names and other names alone. SQLite (development
 and most tests) matches substrings case-insensitively instead. On both, a record is then graded
 in Python (exact name > name starts with > name contains > other name > weaker field), so the
 two databases agree on the order; PostgreSQL's own rank only breaks ties within a grade.
+
+On PostgreSQL a kind ranks at most two pools of candidates, each at most ``_pool_size()``
+records that the GIN indexes (or, for a word most rows hold, a scan that stops early) find:
+records whose names match, and records that match at all. A common word matches most of the
+100,000 pledges, and ranking them all took seconds; now the work is bounded. Whenever a kind has
+no more matches than a pool holds, the result is exactly what ranking every match would give;
+beyond that, name matches still come first, but which of the many are shown is arbitrary.
 
 Each call costs at most one query per kind, whatever the number of hits.
 """
@@ -20,9 +28,11 @@ from functools import reduce
 from operator import and_, or_
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import FullResultSet
 from django.db import connections
-from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models import Case, FloatField, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 from django.utils import translation
 from django_countries import countries
@@ -49,6 +59,8 @@ MAX_QUERY_LENGTH = 200
 # Each term becomes a handful of LIKEs on SQLite, whose expression depth is limited (1000).
 MAX_TERMS = 10
 SEARCH_CONFIG = "simple"
+# Candidates per pool (PostgreSQL): at least this many, or the number of records fetched.
+MIN_POOL = 100
 
 # Grades, best first; a hit's score is its grade plus a tie-breaker below 1. An other name that
 # is exactly the query is the record's name in another language, so it comes right after an
@@ -130,7 +142,8 @@ class _Kind:
 
     ``names`` are graded against the query (and get weight A in the tsvector), ``aliases`` is a
     one-name-per-line field (weight B), ``weak`` fields only make a record match (weight D).
-    The vector built from these must stay identical to the one in the app's search migration.
+    The vectors built from these must stay identical to the generated columns of the app's
+    ``*_search_vectors`` migration (a PostgreSQL test compares them).
     """
 
     kind: str
@@ -141,7 +154,6 @@ class _Kind:
     columns: tuple[str, ...]  # for .only(): what title, detail and url need
     title: Callable[[Any], str]
     detail: Callable[[Any], str]
-    index: str  # name of the GIN index over the vector (PostgreSQL)
 
     @property
     def strong(self) -> tuple[str, ...]:
@@ -151,13 +163,28 @@ class _Kind:
     def fields(self) -> tuple[str, ...]:
         return self.strong + self.weak
 
-    def vector(self) -> SearchVector:
+    @property
+    def vector_index(self) -> str:
+        """The GIN index over ``search_vector`` (PostgreSQL)."""
+        return f"{self.kind}_search_vector_gin"
+
+    @property
+    def names_index(self) -> str | None:
+        """The GIN index over ``search_names``; without weak fields the vector is names only."""
+        return f"{self.kind}_search_names_gin" if self.weak else None
+
+    def names_vector(self) -> SearchVector:
+        """What ``search_names`` holds: the names (A) and other names (B)."""
         parts = [SearchVector(*self.names, weight="A", config=SEARCH_CONFIG)]
         if self.aliases:
             parts.append(SearchVector(self.aliases, weight="B", config=SEARCH_CONFIG))
-        if self.weak:
-            parts.append(SearchVector(*self.weak, weight="D", config=SEARCH_CONFIG))
         return reduce(lambda a, b: a + b, parts)
+
+    def vector(self) -> SearchVector:
+        """What ``search_vector`` holds: the names vector, then the weak fields (D)."""
+        if not self.weak:
+            return self.names_vector()
+        return self.names_vector() + SearchVector(*self.weak, weight="D", config=SEARCH_CONFIG)
 
 
 def _pledge_actor(pledge: Pledge) -> str:
@@ -178,7 +205,6 @@ _KINDS: dict[str, _Kind] = {
             columns=("name", "slug", "aliases", "country"),
             title=lambda c: c.name,
             detail=lambda c: str(c.country.name),
-            index="city_search_gin",
         ),
         _Kind(
             kind="network",
@@ -189,7 +215,6 @@ _KINDS: dict[str, _Kind] = {
             columns=("name", "acronym", "slug", "aliases", "kind"),
             title=str,
             detail=lambda n: str(n.get_kind_display()),
-            index="network_search_gin",
         ),
         _Kind(
             kind="declaration",
@@ -200,7 +225,6 @@ _KINDS: dict[str, _Kind] = {
             columns=("title", "slug", "aliases", "date", "date_precision"),
             title=lambda d: d.title,
             detail=lambda d: d.date_display,
-            index="declaration_search_gin",
         ),
         _Kind(
             kind="event",
@@ -211,7 +235,6 @@ _KINDS: dict[str, _Kind] = {
             columns=("name", "slug", "start_date", "start_date_precision"),
             title=str,
             detail=lambda e: e.date_display,
-            index="event_search_gin",
         ),
         _Kind(
             kind="pledge",
@@ -223,7 +246,6 @@ _KINDS: dict[str, _Kind] = {
             columns=("title", "city__name", "network__name"),
             title=lambda p: p.title,
             detail=_pledge_actor,
-            index="pledge_search_gin",
         ),
     )
 }
@@ -283,10 +305,13 @@ def _prefix_tsquery(parsed: ParsedQuery) -> str:
     return " & ".join(f"'{word}':*" for word in parsed.words)
 
 
-def _queryset(spec: _Kind, parsed: ParsedQuery, cap: int) -> QuerySet[Any]:
-    """The one query run for a kind: matching records, best first by a coarse grade in SQL."""
-    qs = spec.queryset()
-    vendor = connections[qs.db].vendor
+def _pool_size(cap: int) -> int:
+    return max(cap, MIN_POOL)
+
+
+def _grade_expr(spec: _Kind, parsed: ParsedQuery, vendor: str) -> Case:
+    """The coarse grade in SQL: 4 a name is the query, 3 an other name is, 2 the names hold
+    the query's terms, 1 the other names do, else 0."""
     names = spec.names
     phrases = [v for group in parsed.groups for v in _variants(" ".join(group), vendor)]
     exact = reduce(or_, (Q(**{f"{f}__iexact": v}) for f in names for v in phrases))
@@ -296,28 +321,168 @@ def _queryset(spec: _Kind, parsed: ParsedQuery, cap: int) -> QuerySet[Any]:
     whens.append(When(_query_q(names, parsed, vendor), then=Value(2)))
     if spec.aliases:
         whens.append(When(_query_q((spec.aliases,), parsed, vendor), then=Value(1)))
-    grade = Case(*whens, default=Value(0), output_field=IntegerField())
-    qs = qs.only(*spec.columns).annotate(sql_grade=grade)
-    order: list[Any] = ["-sql_grade"]
+    return Case(*whens, default=Value(0), output_field=IntegerField())
 
-    if vendor == "postgresql":
-        vector = spec.vector()
-        query = SearchQuery(parsed.text, config=SEARCH_CONFIG, search_type="websearch")
-        if not parsed.has_operators:
-            query |= SearchQuery(_prefix_tsquery(parsed), config=SEARCH_CONFIG, search_type="raw")
-        match = Q(search=query)
-        qs = qs.alias(search=vector).annotate(
-            rank=SearchRank(vector, query, normalization=32)  # rank / (rank + 1): below 1
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+# The parts of a kind's query that change with the user's text are written out as SQL here
+# rather than built as Django expressions: the same conditions, but Django would build and
+# compile the expression trees anew for every kind of every search, which cost more than
+# running the queries. Column names are qualified with the table's name: the outer query and
+# each pool read the table under that name, a pool's own FROM hiding the outer one.
+
+VECTOR_COLUMN, NAMES_COLUMN = "search_vector", "search_names"
+
+
+def _base_condition(spec: _Kind, db: str) -> tuple[str, list[Any]]:
+    """The WHERE of the kind's own queryset (published pledges only...) as SQL: every pool
+    repeats it. Compiled at each call (0.1 ms), as it might one day hold the time of day."""
+    query = spec.queryset().query
+    try:
+        sql, params = query.get_compiler(using=db).compile(query.where)
+    except FullResultSet:
+        return "", []
+    return sql, list(params)
+
+
+@dataclass(frozen=True)
+class _PgQuery:
+    """One kind's SQL pieces on PostgreSQL for one parsed query."""
+
+    spec: _Kind
+    parsed: ParsedQuery
+    model: type[Model]
+    db: str
+
+    def qn(self, name: str) -> str:
+        return connections[self.db].ops.quote_name(name)
+
+    @property
+    def table(self) -> str:
+        return self.qn(self.model._meta.db_table)
+
+    def column(self, field: str) -> str:
+        return f"{self.table}.{self.qn(self.model._meta.get_field(field).column)}"
+
+    def stored(self, column: str) -> str:
+        """A generated column of the search migrations (not a model field)."""
+        return f"{self.table}.{self.qn(column)}"
+
+    def tsquery(self) -> tuple[str, list[str]]:
+        """The query's text the way websearch_to_tsquery reads it, or, without operators, that
+        or every word as a prefix (what SearchQuery(..., search_type="websearch" | "raw")
+        would render)."""
+        sql = f"websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
+        if self.parsed.has_operators:
+            return sql, [self.parsed.text]
+        prefixes = f"to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
+        return f"({sql} || {prefixes})", [self.parsed.text, _prefix_tsquery(self.parsed)]
+
+    def rank(self) -> RawSQL:
+        """ts_rank(vector, query, 32): rank / (rank + 1), below 1."""
+        tsquery, params = self.tsquery()
+        sql = f"ts_rank({self.stored(VECTOR_COLUMN)}, {tsquery}, 32)"
+        return RawSQL(sql, params, output_field=FloatField())
+
+    def grade(self) -> RawSQL:
+        """``_grade_expr`` as SQL: equality and substrings compare in upper case, as iexact and
+        icontains do, and an other name is a line of the aliases, ending in LF or CRLF, as
+        ``_line_q`` reads them."""
+        spec, params = self.spec, []
+
+        def upper(field: str) -> str:
+            return f"UPPER({self.column(field)}::text)"
+
+        def values(items: Sequence[str]) -> str:
+            params.extend(items)
+            return ", ".join(["UPPER(%s)"] * len(items))
+
+        def holds(fields: Sequence[str]) -> str:
+            """Some group has each of its terms in one of the fields."""
+            return " OR ".join(
+                "("
+                + " AND ".join(
+                    "("
+                    + " OR ".join(f"strpos({upper(f)}, {values([t])}) > 0" for f in fields)
+                    + ")"
+                    for t in group
+                )
+                + ")"
+                for group in self.parsed.groups
+            )
+
+        phrases = [" ".join(group) for group in self.parsed.groups]
+        whens = [" OR ".join(f"{upper(f)} IN ({values(phrases)})" for f in spec.names) + " THEN 4"]
+        if spec.aliases:
+            params.append(r"\r?\n")
+            lines = f"regexp_split_to_array({upper(spec.aliases)}, %s)"
+            whens.append(f"{lines} && ARRAY[{values(phrases)}] THEN 3")
+        whens.append(f"{holds(spec.names)} THEN 2")
+        if spec.aliases:
+            whens.append(f"{holds((spec.aliases,))} THEN 1")
+        sql = "CASE " + " ".join(f"WHEN {when}" for when in whens) + " ELSE 0 END"
+        return RawSQL(sql, params, output_field=IntegerField())
+
+    def candidates(self, codes: Sequence[str], cap: int) -> RawSQL:
+        """The primary keys to rank: pools of at most ``_pool_size(cap)`` each.
+
+        Names match, anything matches, and for cities the country is the one named. A pool has
+        no order, so it stops as soon as it is full: ranking every match of a common word would
+        rank most of the table.
+        """
+        base, base_params = _base_condition(self.spec, self.db)
+        tsquery, tsquery_params = self.tsquery()
+        pk = self.column(self.model._meta.pk.name)
+        pools: list[tuple[str, list[Any]]] = []
+
+        def pool(condition: str, params: Sequence[Any], order: str = "") -> None:
+            where = f"{base} AND {condition}" if base else condition
+            sql = f"SELECT {pk} FROM {self.table} WHERE {where}{order} LIMIT {_pool_size(cap)}"
+            pools.append((f"({sql})", [*base_params, *params]))
+
+        if self.spec.weak:
+            condition, params = f"{self.stored(NAMES_COLUMN)} @@ {tsquery}", tsquery_params
+            # Names that match make the whole vector match, unless a "-word" the user excluded
+            # is in a weak field; only then is the whole vector tested too. (Tested always, it
+            # tempts the planner to read its index as well, for thousands of rows, to AND the
+            # bitmaps.)
+            if "-" in self.parsed.text:
+                condition += f" AND {self.stored(VECTOR_COLUMN)} @@ {tsquery}"
+                params = [*params, *tsquery_params]
+            pool(condition, params)
+        pool(f"{self.stored(VECTOR_COLUMN)} @@ {tsquery}", tsquery_params)
+        if codes:
+            # Only the country matches: all graded alike, so the final order's tie-breakers
+            # decide which come first.
+            order = f" ORDER BY LENGTH({self.column(self.spec.names[0])}), {pk}"
+            pool(f"{self.column('country')} IN ({', '.join(['%s'] * len(codes))})", codes, order)
+        return RawSQL(
+            " UNION ALL ".join(sql for sql, _ in pools),
+            [param for _, params in pools for param in params],
         )
+
+
+def _queryset(spec: _Kind, parsed: ParsedQuery, cap: int) -> QuerySet[Any]:
+    """The one query run for a kind: matching records, best first by a coarse grade in SQL."""
+    qs = spec.queryset()
+    vendor = connections[qs.db].vendor
+    codes = _country_codes(parsed) if spec.kind == "city" else []
+    order: list[Any] = ["-sql_grade"]
+    if vendor == "postgresql":
+        pg = _PgQuery(spec, parsed, qs.model, qs.db)
+        qs = qs.only(*spec.columns).annotate(sql_grade=pg.grade(), rank=pg.rank())
+        qs = qs.filter(pk__in=pg.candidates(codes, cap))
         order.append("-rank")
     else:
+        qs = qs.only(*spec.columns).annotate(sql_grade=_grade_expr(spec, parsed, vendor))
         match = _query_q(spec.fields, parsed, vendor)
         for term in parsed.excluded:
             match &= ~_term_q(spec.fields, term, vendor)
-    if spec.kind == "city" and (codes := _country_codes(parsed)):
-        match |= Q(country__in=codes)
-    order += [Length(names[0]).asc(), "pk"]
-    return qs.filter(match).order_by(*order)[:cap]
+        if codes:
+            match |= Q(country__in=codes)
+        qs = qs.filter(match)
+    order += [Length(spec.names[0]).asc(), "pk"]
+    return qs.order_by(*order)[:cap]
 
 
 # --- grading in Python ------------------------------------------------------------------------
@@ -374,20 +539,39 @@ def _grade(
     return (WEAK, 0.0, "")
 
 
-def _hit(spec: _Kind, parsed: ParsedQuery, obj: Model) -> SearchHit:
+@dataclass(frozen=True)
+class _Scored:
+    """A fetched record, graded; it becomes a SearchHit (url, detail) only if it is shown."""
+
+    spec: _Kind
+    obj: Any
+    title: str
+    matched: str
+    score: float
+
+    @property
+    def key(self) -> tuple[float, int, str, int]:
+        return (-self.score, KINDS.index(self.spec.kind), self.title.casefold(), self.obj.pk)
+
+    def hit(self) -> SearchHit:
+        return SearchHit(
+            kind=self.spec.kind,
+            pk=self.obj.pk,
+            title=self.title,
+            url=self.obj.get_absolute_url(),
+            detail=self.spec.detail(self.obj),
+            matched=self.matched,
+            score=self.score,
+        )
+
+
+def _scored(spec: _Kind, parsed: ParsedQuery, obj: Model) -> _Scored:
     names = [getattr(obj, f) or "" for f in spec.names]
     aliases = split_lines(getattr(obj, spec.aliases)) if spec.aliases else []
     grade, share, matched = _grade(parsed, names, aliases)
     rank = float(getattr(obj, "rank", 0.0) or 0.0)
-    return SearchHit(
-        kind=spec.kind,
-        pk=obj.pk,
-        title=spec.title(obj),
-        url=obj.get_absolute_url(),
-        detail=spec.detail(obj),
-        matched=matched,
-        score=round(grade + 0.5 * share + 0.49 * rank, 6),
-    )
+    score = round(grade + 0.5 * share + 0.49 * rank, 6)
+    return _Scored(spec=spec, obj=obj, title=spec.title(obj), matched=matched, score=score)
 
 
 # --- entry point ------------------------------------------------------------------------------
@@ -406,10 +590,10 @@ def search(query: str, *, kinds: Collection[str] | None = None, limit: int = 50)
     if not parsed.groups or not wanted or limit <= 0:
         return []
     cap = 2 * limit  # room for the Python grading to reorder what SQL ranked coarsely
-    hits = [
-        _hit(_KINDS[kind], parsed, obj)
+    scored = [
+        _scored(_KINDS[kind], parsed, obj)
         for kind in wanted
         for obj in _queryset(_KINDS[kind], parsed, cap)
     ]
-    hits.sort(key=lambda h: (-h.score, KINDS.index(h.kind), h.title.casefold(), h.pk))
-    return hits[:limit]
+    scored.sort(key=lambda s: s.key)
+    return [s.hit() for s in scored[:limit]]
