@@ -314,7 +314,7 @@ def test_gunicorn_serves_healthz_and_logs_each_request_as_one_json_line(server: 
     assert (status, json.loads(body)) == (200, {"status": "ok"})
     assert headers["Cache-Control"] == "no-store"
 
-    wait_for_log(server.stdout, '"path": "/healthz"')
+    wait_for_log(server.stdout, '"query": "probe=1"')  # not the start-up probe's line
     access = [e for e in json_lines(server.stdout) if e.get("query") == "probe=1"]
     assert len(access) == 1
     entry = access[0]
