@@ -428,38 +428,44 @@ class _PgQuery:
 
         Names match, anything matches, and for cities the country is the one named. A pool has
         no order, so it stops as soon as it is full: ranking every match of a common word would
-        rank most of the table.
+        rank most of the table. When the names fill their pool, the pool of anything is not
+        read at all: the records it would add match in weak fields only, which the coarse grade
+        puts below the name matches that already fill the ``cap`` records fetched.
         """
         base, base_params = _base_condition(self.spec, self.db)
         tsquery, tsquery_params = self.tsquery()
-        pk = self.column(self.model._meta.pk.name)
-        pools: list[tuple[str, list[Any]]] = []
+        pk, size = self.column(self.model._meta.pk.name), _pool_size(cap)
+        sql, params = "", []
 
-        def pool(condition: str, params: Sequence[Any], order: str = "") -> None:
+        def pool(condition: str, condition_params: Sequence[Any], order: str = "") -> str:
+            params.extend([*base_params, *condition_params])
             where = f"{base} AND {condition}" if base else condition
-            sql = f"SELECT {pk} FROM {self.table} WHERE {where}{order} LIMIT {_pool_size(cap)}"
-            pools.append((f"({sql})", [*base_params, *params]))
+            return f"(SELECT {pk} FROM {self.table} WHERE {where}{order} LIMIT {size})"
 
+        matches = f"{self.stored(VECTOR_COLUMN)} @@ {tsquery}"
         if self.spec.weak:
-            condition, params = f"{self.stored(NAMES_COLUMN)} @@ {tsquery}", tsquery_params
+            condition, names_params = f"{self.stored(NAMES_COLUMN)} @@ {tsquery}", tsquery_params
             # Names that match make the whole vector match, unless a "-word" the user excluded
             # is in a weak field; only then is the whole vector tested too. (Tested always, it
             # tempts the planner to read its index as well, for thousands of rows, to AND the
             # bitmaps.)
             if "-" in self.parsed.text:
-                condition += f" AND {self.stored(VECTOR_COLUMN)} @@ {tsquery}"
-                params = [*params, *tsquery_params]
-            pool(condition, params)
-        pool(f"{self.stored(VECTOR_COLUMN)} @@ {tsquery}", tsquery_params)
+                condition = f"{condition} AND {matches}"
+                names_params = [*names_params, *tsquery_params]
+            names = pool(condition, names_params)
+            pk_column = self.qn(self.model._meta.pk.column)
+            unfilled = f"(SELECT count(*) FROM names) < {size}"
+            sql = f"WITH names AS MATERIALIZED {names} SELECT {pk_column} FROM names UNION ALL "
+            sql += pool(f"{matches} AND {unfilled}", tsquery_params)
+        else:
+            sql = pool(matches, tsquery_params)
         if codes:
             # Only the country matches: all graded alike, so the final order's tie-breakers
             # decide which come first.
             order = f" ORDER BY LENGTH({self.column(self.spec.names[0])}), {pk}"
-            pool(f"{self.column('country')} IN ({', '.join(['%s'] * len(codes))})", codes, order)
-        return RawSQL(
-            " UNION ALL ".join(sql for sql, _ in pools),
-            [param for _, params in pools for param in params],
-        )
+            in_codes = f"{self.column('country')} IN ({', '.join(['%s'] * len(codes))})"
+            sql += " UNION ALL " + pool(in_codes, codes, order)
+        return RawSQL(sql, params)
 
 
 def _queryset(spec: _Kind, parsed: ParsedQuery, cap: int) -> QuerySet[Any]:
