@@ -35,8 +35,13 @@ def hash_key(key: str) -> str:
 def api_token_create(*, name: str, user: AbstractBaseUser | None = None) -> tuple[ApiToken, str]:
     """Make a token and return it with its plaintext key, which is never available again."""
     key = secrets.token_urlsafe(32)
-    # 48 random bits: a clash is all but impossible, but a retry costs nothing.
-    while ApiToken.objects.filter(prefix=key[:API_TOKEN_PREFIX_LENGTH]).exists():
+    # A leading "-" would make the prefix read as an option on the command line
+    # (`api_token revoke -xY…`), so such keys are drawn again. 48 random bits make
+    # a prefix clash all but impossible, but a retry costs nothing.
+    while (
+        key.startswith("-")
+        or ApiToken.objects.filter(prefix=key[:API_TOKEN_PREFIX_LENGTH]).exists()
+    ):
         key = secrets.token_urlsafe(32)
     token = ApiToken(
         name=name, user=user, prefix=key[:API_TOKEN_PREFIX_LENGTH], key_hash=hash_key(key)

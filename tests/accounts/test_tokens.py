@@ -500,6 +500,16 @@ def test_command_create_list_revoke() -> None:
     )
 
 
+def test_keys_never_start_with_a_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A prefix like ``-xY12345`` would read as an option to ``api_token revoke``."""
+    drawn = iter(["-" + "a" * 42, "-" + "b" * 42, "c" * 43])
+    monkeypatch.setattr("accounts.tokens.secrets.token_urlsafe", lambda n: next(drawn))
+    token, key = api_token_create(name="City of Palermo")
+    assert key == "c" * 43
+    assert token.prefix == "c" * 8
+    assert "Revoked" in run("revoke", token.prefix)
+
+
 def test_command_refuses_unknown_prefix_and_user() -> None:
     with pytest.raises(CommandError, match="No API token with prefix"):
         run("revoke", "nosuchpx")
