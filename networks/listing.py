@@ -231,8 +231,25 @@ def _descending(label: str) -> str:
 _descending_lazy = lazy(_descending, str)
 
 
+class SortKeysField(django_filters.fields.BaseCSVField):
+    """Comma-separated sort keys where an empty one (``?sort=name,`` or ``?sort=,``) is an
+    invalid choice: django-filter lets it through, and ``order_by("")`` is a FieldError, a 500.
+    Found by tests/test_filter_properties.py."""
+
+    def clean(self, value: Any) -> Any:
+        if value and any(item in self.empty_values for item in value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": ",".join(value)},
+            )
+        return super().clean(value)
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Sorting that always ends on the primary key, so pages never repeat or skip rows."""
+
+    base_field_class = SortKeysField
 
     def build_choices(self, fields, labels):
         # django-filter formats "… (descending)" once, at import, in English; stay lazy instead.

@@ -44,6 +44,33 @@ class EventChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+# The range of the id columns (BigAutoField, a 64-bit integer on every database).
+ID_MIN, ID_MAX = -(2**63), 2**63 - 1
+
+
+class RecordsChoiceField(forms.ModelMultipleChoiceField):
+    """Several records by id, where an id beyond the column's range is an invalid choice.
+
+    Django checks the ids with one ``id IN (...)`` query, which it does not guard against
+    overflow (its single-value lookups are guarded): SQLite's driver raises OverflowError for
+    ``objectives=99999999999999999999``, a 500. Found by tests/pledges/test_properties.py.
+    """
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
+            try:
+                number = int(pk)
+            except (TypeError, ValueError):
+                continue  # not a number at all: Django's own check names it
+            if not ID_MIN <= number <= ID_MAX:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
 class PledgeForm(ServiceErrorsMixin, forms.Form):
     city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.none(), empty_label=None)
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -53,7 +80,7 @@ class PledgeForm(ServiceErrorsMixin, forms.Form):
         max_length=SUBMIT_DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 10}),
     )
-    objectives = forms.ModelMultipleChoiceField(
+    objectives = RecordsChoiceField(
         label=_("Objectives"),
         required=False,
         queryset=Objective.objects.order_by("framework", "number"),
@@ -63,14 +90,14 @@ class PledgeForm(ServiceErrorsMixin, forms.Form):
     pledge_type = forms.ChoiceField(
         label=_("Type"), required=False, choices=[("", "—"), *PledgeType.choices]
     )
-    partner_cities = forms.ModelMultipleChoiceField(
+    partner_cities = RecordsChoiceField(
         label=_("Partner cities"),
         required=False,
         queryset=City.objects.order_by("name"),
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("For a pledge made together with other cities (hold Ctrl to pick several)."),
     )
-    partner_networks = forms.ModelMultipleChoiceField(
+    partner_networks = RecordsChoiceField(
         label=_("Partner networks"),
         required=False,
         queryset=Network.objects.order_by("name"),

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -62,6 +63,22 @@ def _merge(errors: dict[str, list[str]], exc: ValidationError) -> None:
         errors.setdefault(field, []).extend(str(m) for m in messages)
 
 
+def _null_character_errors(values: dict[str, Any]) -> dict[str, list[str]]:
+    """Texts holding NUL, by field. PostgreSQL refuses NUL in any query (psycopg2 raises
+    ValueError, a 500, already in full_clean()'s constraint checks) and SQLite's length() stops
+    counting at it, so the length CHECKs disagree with Python. The forms and the API refuse NUL
+    themselves; the services refuse it for every other caller. (Found by
+    tests/pledges/test_properties.py.)"""
+    errors: dict[str, list[str]] = {}
+    for name, value in values.items():
+        if isinstance(value, str):
+            try:
+                ProhibitNullCharactersValidator()(value)
+            except ValidationError as exc:
+                errors[name] = list(exc.messages)
+    return errors
+
+
 def _submission_errors(
     pledge: Pledge, objectives: Iterable[Objective] | None
 ) -> dict[str, list[str]]:
@@ -100,7 +117,10 @@ def _write(
     for name in PLEDGE_FIELDS:
         if name in fields:
             value = fields[name]
-            if name in ("title", "description", "evidence_url") and value is None:
+            # None means "empty" for the text columns, which are NOT NULL. (pledge_type is
+            # blank=True, so full_clean() lets None through to an IntegrityError, a 500: found by
+            # tests/pledges/test_properties.py.)
+            if name in ("title", "description", "pledge_type", "evidence_url") and value is None:
                 value = ""
             setattr(pledge, name, value.strip() if isinstance(value, str) else value)
     if pledge.city_id is None:
@@ -108,8 +128,10 @@ def _write(
     elif not access.is_city_staff(user, pledge.city_id):
         errors["city"] = [_("You can only pledge for a city you are staff of.")]
 
+    errors.update(_null_character_errors({name: getattr(pledge, name) for name in PLEDGE_FIELDS}))
     try:
-        pledge.full_clean(exclude=["city"] if "city" in errors else None, validate_unique=True)
+        # Fields in error are left out: their constraint checks would run queries with them.
+        pledge.full_clean(exclude=[*errors], validate_unique=True)
     except ValidationError as exc:
         _merge(errors, exc)
 
@@ -239,7 +261,7 @@ def pledge_decide(
         raise ValidationError({"decision": [_("Choose approve, request changes or reject.")]})
     to_state = DECISIONS[decision]
     comment = (comment or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = _null_character_errors({"comment": comment})
     if to_state in COMMENT_REQUIRED and not comment:
         errors["comment"] = [
             _("Tell the city what to change.")
@@ -308,9 +330,15 @@ def progress_report_create(
         review=review,
         created_by=user,
     )
-    errors: dict[str, list[str]] = {}
+    errors = _null_character_errors(
+        {
+            "status": report.status,
+            "narrative": report.narrative,
+            "evidence_url": report.evidence_url,
+        }
+    )
     try:
-        report.full_clean(exclude=["pledge", "created_by"])
+        report.full_clean(exclude=["pledge", "created_by", *errors])
     except ValidationError as exc:
         _merge(errors, exc)
     if reported_on and reported_on > timezone.localdate():

@@ -193,7 +193,9 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 def moderation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     _require_moderator(request)
     pledge = _visible_pledge(request, pk)
-    form = ModerationForm(request.POST or None)
+    # Bound on every POST, even an empty one: add_error() below needs a bound form (an unbound
+    # one has no cleaned_data, an AttributeError, a 500). Found by tests/pledges/test_properties.py.
+    form = ModerationForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if pledge.moderation_state != ModerationState.SUBMITTED:
