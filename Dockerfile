@@ -32,6 +32,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=citydiplo.settings.prod
 
+# pg_dump and pg_restore for `manage.py backup` / `restore` (the client of compose.yaml's server,
+# PostgreSQL 15: bookworm's own version).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client-15 \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --system --user-group --uid 10001 --home-dir /nonexistent --no-create-home \
     --shell /usr/sbin/nologin citydiplo
 

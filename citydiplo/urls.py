@@ -5,6 +5,9 @@ from django.urls import include, path
 from citydiplo import views
 from citydiplo.sitemaps import SITEMAPS
 
+# An unreachable database is a 503 with Retry-After, not a 500 (citydiplo/errors.py).
+handler500 = "citydiplo.errors.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.generic import DetailView
 
 from citydiplo import datapackage, selectors
+from citydiplo.errors import RETRY_AFTER_SECONDS
 from citydiplo.filters import CityFilter, TimelineForm
 from citydiplo.search import KINDS as SEARCH_KINDS
 from citydiplo.search import search as run_search
@@ -62,7 +63,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             {"status": "unavailable", "database": "unreachable"},
             status=HTTPStatus.SERVICE_UNAVAILABLE,
         )
-        response["Retry-After"] = "10"
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     else:
         response = JsonResponse({"status": "ok"})
     response["Cache-Control"] = "no-store"

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "citydiplo.errors.RequestSizeLimitMiddleware",
     # Records who made each admin change in the history tables (never shown publicly).
     "simple_history.middleware.HistoryRequestMiddleware",
     # Turns a login refused for too many failures into the lockout page; axes wants it last.
@@ -226,6 +227,12 @@ SPECTACULAR_SETTINGS = {
         {"name": "objectives", "description": "The frameworks' numbered objectives."},
     ],
 }
+
+# Request bodies (citydiplo/errors.py answers 413 above these, before reading): forms and JSON
+# stay far below 1 MB; spreadsheet imports in the admin are the only uploads.
+MAX_REQUEST_BODY_SIZE = env.int("MAX_REQUEST_BODY_SIZE", default=1024 * 1024)
+MAX_UPLOAD_BODY_SIZE = env.int("MAX_UPLOAD_BODY_SIZE", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_SIZE
 
 # Bulk curation in the admin: an import either applies every row or none.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
