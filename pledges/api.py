@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import F, Prefetch, QuerySet
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -345,6 +345,56 @@ def replayed_header(code: int) -> OpenApiParameter:
     )
 
 
+# Request bodies as a partner's script would send them (the contract test sends them too). The
+# objective ids are those of /api/v1/objectives/ (here GCM objectives 1 and 2 of a fresh install).
+EXAMPLE_DESCRIPTION = (
+    "The city opens a one-stop welcome centre for newcomers, refugees and migrants, with advice on "
+    "housing, work, schooling and health in twelve languages. It is run together with migrant "
+    "organisations and reports every year to the council on who used it, what it cost and what "
+    "changed, so that the pledge can be followed up in the regional review of the Global Compact."
+)
+CREATE_EXAMPLES = [
+    OpenApiExample(
+        "A draft to finish later",
+        value={"city": "barcelona", "title": "Welcome centre for newcomers"},
+        request_only=True,
+    ),
+    OpenApiExample(
+        "Entered and submitted at once",
+        value={
+            "city": "barcelona",
+            "title": "Welcome centre for newcomers",
+            "description": EXAMPLE_DESCRIPTION,
+            "pledge_type": "programme",
+            "objectives": [1, 2],
+            "planned_start": "2027-01-01",
+            "planned_end": "2029-12-31",
+            "evidence_url": "https://example.org/welcome-centre",
+            "submit": True,
+        },
+        request_only=True,
+    ),
+]
+UPDATE_EXAMPLES = [
+    OpenApiExample(
+        "Complete a draft",
+        value={"description": EXAMPLE_DESCRIPTION, "objectives": [1, 2]},
+        request_only=True,
+    ),
+]
+REPORT_EXAMPLES = [
+    OpenApiExample(
+        "A yearly report",
+        value={
+            "reported_on": "2026-06-30",
+            "status": "in_progress",
+            "narrative": "The centre opened in March and advised 1,200 people by June.",
+        },
+        request_only=True,
+    ),
+]
+
+
 class PledgeViewSet(IdempotentPostMixin, ReadOnlyApiViewSet):
     """Published pledges of cities and networks to the Global Compacts (drafts never appear in
     lists); city staff enter, submit and report on their own city's pledges. PUT and DELETE
@@ -408,6 +458,7 @@ class PledgeViewSet(IdempotentPostMixin, ReadOnlyApiViewSet):
         '"submit": true sends it to the moderators at once. Answers with the pledge as its '
         "detail shows it.",
         request=PledgeWriteSerializer,
+        examples=CREATE_EXAMPLES,
         responses=write_responses(
             201,
             PledgeDetailSerializer,
@@ -432,6 +483,7 @@ class PledgeViewSet(IdempotentPostMixin, ReadOnlyApiViewSet):
         description="Changes the fields given and keeps the others, while the pledge is a "
         'draft or was sent back for changes; "submit": true then sends it to the moderators.',
         request=PledgeWriteSerializer,
+        examples=UPDATE_EXAMPLES,
         responses=write_responses(
             200, PledgeDetailSerializer, description="Changed.", detail=True, idempotent=False
         ),
@@ -466,6 +518,7 @@ class PledgeViewSet(IdempotentPostMixin, ReadOnlyApiViewSet):
         summary="Report progress on a published pledge (city staff)",
         description="Adds a dated report; the newest report sets the pledge's status.",
         request=ProgressReportWriteSerializer,
+        examples=REPORT_EXAMPLES,
         responses=write_responses(
             201,
             ProgressReportSerializer,

@@ -6,9 +6,11 @@ filter naming a record that does not exist is refused (400, naming the parameter
 typo never passes for an empty result. Runs on PostgreSQL, the production database (the
 SQLite leg of CI deselects it); the full report is kept in test-artifacts/.
 
-The fuzzer sends no credentials, so the write operations (POST/PATCH on pledges) answer it with
-their documented 401 and the report warns "Authentication failed" for them: expected, not
-excluded. What they do for city staff (strict bodies, 400 naming the field, 403/404, the
+The fuzzer acts as city staff of Barcelona (a token in ``Authorization``), so the writes run for
+real: the schema's request examples create pledges, fuzzed bodies must be refused with 400, and
+the stateful phase follows each new pledge's ``Location`` to read, change, submit and report on
+it. ``ignored_auth`` sends the same requests without the token and expects 401. All four phases
+run: examples, coverage, fuzzing, stateful. What writes do for other roles (403/404, the
 Idempotency-Key) is tested in tests/pledges/test_api_write.py.
 """
 
@@ -22,6 +24,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from accounts.tokens import api_token_create
+from networks.models import City
+from tests.pledges.factories import staff_of
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 ST = Path(sys.executable).with_name("st")
 MAX_EXAMPLES = os.environ.get("CITYDIPLO_FUZZ_EXAMPLES", "12")
@@ -31,6 +37,9 @@ MAX_EXAMPLES = os.environ.get("CITYDIPLO_FUZZ_EXAMPLES", "12")
 @pytest.mark.django_db(transaction=True)
 def test_api_honours_its_openapi_contract(live_server) -> None:
     call_command("load_seed", verbosity=0)
+    _token, key = api_token_create(
+        name="Contract fuzzer", user=staff_of(City.objects.get(slug="barcelona"))
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     command = [
         str(ST),
@@ -46,6 +55,8 @@ def test_api_honours_its_openapi_contract(live_server) -> None:
         MAX_EXAMPLES,
         "--seed",
         "20261122",
+        "--header",
+        f"Authorization: Token {key}",
         # One worker: CPython 3.11 keeps ast.parse's recursion counter in interpreter-wide
         # state, and two workers describing Hypothesis lambdas at once occasionally corrupt it
         # ("SystemError: AST constructor recursion depth mismatch", seen once in CI).
@@ -69,3 +80,6 @@ def test_api_honours_its_openapi_contract(live_server) -> None:
     print(summary)
     assert result.returncode == 0, report[-6000:]
     assert "5xx" not in summary
+    for phase in ("Examples", "Coverage", "Fuzzing", "Stateful"):
+        assert f"✅ {phase}" in summary, f"the {phase} phase did not run:\n{summary}"
+    assert "Authentication failed" not in summary
