@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test install migrate seed datapackage schema lint format clean bench
+.PHONY: run test install migrate seed datapackage schema lint format clean bench soak backup restore
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("citydiplo needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -47,6 +47,20 @@ test: install
 # Load test on PostgreSQL against a raw-SQL baseline (bench/README.md): needs wrk and PostgreSQL.
 bench: install
 	$(PY) bench/run.py
+
+# A full backup (accounts, drafts and moderation history included) into var/backups/.
+backup: install
+	$(PY) manage.py backup
+
+# Restore one: make restore FILE=var/backups/citydiplo-<timestamp>.dump (or .sqlite3); YES=1 skips the question.
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/citydiplo-<timestamp>.dump|.sqlite3 [YES=1]"; exit 2; }
+	$(PY) manage.py restore $(FILE) $(if $(YES),--yes)
+
+# Steady mixed load on gunicorn + a private PostgreSQL cluster, which is stopped and started midway
+# (bench/soak.py): needs root and Debian's postgresql-common. SOAK_DURATION=60 for a short one.
+soak: install
+	$(PY) bench/soak.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import argparse
 import base64
-import datetime as dt
 import json
 import os
 import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +29,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.common import free_port, results_meta  # noqa: E402 - after the path is set
+
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/citydiplo_bench"
@@ -224,12 +225,6 @@ def search_word(published: Any) -> str:
 # --- the server and the load ------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(args: argparse.Namespace, port: int, sql_file: Path) -> subprocess.Popen:
     env = server_env(
         args,
@@ -387,21 +382,15 @@ def main() -> int:
     finally:
         stop_server(server)
     checks = targets(results)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = RESULTS / f"{stamp}.json"
-    meta = {
-        "date": stamp,
-        "git": subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip(),
-        "cpus": os.cpu_count(),
-        "workers": args.workers,
-        "connections": args.connections,
-        "duration_s": args.duration,
-        "data": table_counts(args.database_url),
-        "queries": {name: len(sql) for name, sql in statements.items()},
-        "wall_s": round(time.monotonic() - started),
-    }
+    meta = results_meta(
+        workers=args.workers,
+        connections=args.connections,
+        duration_s=args.duration,
+        data=table_counts(args.database_url),
+        queries={name: len(sql) for name, sql in statements.items()},
+        wall_s=round(time.monotonic() - started),
+    )
+    path = RESULTS / f"{meta['date']}.json"
     path.write_text(json.dumps({"meta": meta, "endpoints": results, "targets": checks}, indent=2))
     print_report(results, checks, path)
     return 0
