@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from pathlib import Path
 
 import pytest
@@ -237,11 +238,14 @@ def test_throttle_counters_live_in_redis_when_configured(client, settings) -> No
         connection.ping()
     except redis.ConnectionError:
         pytest.skip("needs Redis on 127.0.0.1:6379")
-    connection.flushdb()
+    # Its own key prefix: CI runs the SQLite and PostgreSQL legs side by side on one Redis, and
+    # both count requests from 127.0.0.1 (a shared counter, or a flush, would break the other's).
+    prefix = f"citydiplo-test-{secrets.token_hex(8)}"
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": prefix,
         }
     }
     settings.REST_FRAMEWORK = {
@@ -250,7 +254,9 @@ def test_throttle_counters_live_in_redis_when_configured(client, settings) -> No
     }
     try:
         assert [client.get("/api/v1/frameworks/").status_code for _ in range(3)] == [200, 200, 429]
-        keys = [key.decode() for key in connection.keys("*throttle*")]
+        keys = [key.decode() for key in connection.keys(f"{prefix}:*throttle*")]
         assert keys, "the anonymous counter is stored in Redis"
     finally:
-        connection.flushdb()
+        stored = connection.keys(f"{prefix}:*")
+        if stored:
+            connection.delete(*stored)
