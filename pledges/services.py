@@ -135,7 +135,8 @@ def _write(
     except ValidationError as exc:
         _merge(errors, exc)
 
-    relations = {name: list(fields[name]) for name in PLEDGE_RELATIONS if name in fields}
+    # None means "none chosen", as it means "empty" for the text columns above.
+    relations = {name: list(fields[name] or ()) for name in PLEDGE_RELATIONS if name in fields}
     if pledge.city_id and any(c.pk == pledge.city_id for c in relations.get("partner_cities", [])):
         errors.setdefault("partner_cities", []).append(
             _("The pledging city cannot also be its own partner.")

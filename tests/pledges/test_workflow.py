@@ -303,6 +303,14 @@ def test_a_draft_may_be_incomplete(staff, city) -> None:
     assert pledge.moderation_state == S.DRAFT
 
 
+def test_none_for_a_relation_means_none_chosen(staff, city) -> None:
+    pledge = draft(staff, city, objectives=None, partner_cities=None, partner_networks=None)
+    assert not pledge.objectives.exists()
+    with pytest.raises(ValidationError) as error:
+        services.pledge_update(pledge=pledge, user=staff, submit=True, objectives=None)
+    assert "objectives" in error.value.message_dict
+
+
 def test_the_pledging_city_is_not_its_own_partner(staff, city) -> None:
     with pytest.raises(ValidationError) as error:
         draft(staff, city, partner_cities=[city])
