@@ -23,6 +23,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
+from networks.widgets import TWINS
+
 # Cells a spreadsheet would run as a formula; they get a leading apostrophe (OWASP's advice).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -128,6 +130,22 @@ class ListingFilterSet(django_filters.FilterSet):
 
     offered: dict[str, Callable[[], Any]] = {}
     hidden: tuple[str, ...] = ()
+
+    @classmethod
+    def get_filters(cls) -> dict[str, django_filters.Filter]:
+        """The class's filters, as the FilterSet metaclass builds them when the class is made.
+
+        Selects that keep Django's default widget get its Python-rendered twin: the same HTML,
+        without two template includes per option (networks/widgets.py). It happens here, not
+        per instance, because a filter builds its form field once and keeps it: the API schema
+        reads the class's filters, and every FilterSet instance copies that cached field.
+        """
+        filters = super().get_filters()
+        for declared in filters.values():
+            default = getattr(declared.field_class, "widget", None)
+            if "widget" not in declared.extra and default in TWINS:
+                declared.extra["widget"] = TWINS[default]
+        return filters
 
     @property
     def form(self) -> forms.Form:
