@@ -22,7 +22,6 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import psycopg2
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
@@ -33,6 +32,7 @@ from citydiplo import backup
 from networks.models import City
 from pledges.models import ModerationState, PledgeTransition
 from tests.accounts.factories import ApiTokenFactory
+from tests.helpers import pg_admin, pg_url
 from tests.pledges.factories import PledgeFactory, staff_of
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -171,31 +171,6 @@ def require_client_tools() -> None:
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
-
-
-def pg_url(dbname: str) -> str:
-    params = connection.settings_dict
-    password = f":{params['PASSWORD']}" if params["PASSWORD"] else ""
-    host, port = params["HOST"] or "127.0.0.1", params["PORT"] or 5432
-    return f"postgres://{params['USER']}{password}@{host}:{port}/{dbname}"
-
-
-def pg_admin(*statements: str) -> None:
-    params = connection.settings_dict
-    admin = psycopg2.connect(
-        dbname="postgres",
-        host=params["HOST"] or "127.0.0.1",
-        port=params["PORT"] or 5432,
-        user=params["USER"],
-        password=params["PASSWORD"],
-    )
-    admin.autocommit = True
-    try:
-        with admin.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-    finally:
-        admin.close()
 
 
 @pytest.fixture

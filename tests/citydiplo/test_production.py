@@ -33,6 +33,7 @@ from django.utils.log import log_response
 
 from citydiplo import db_router
 from citydiplo.logs import JsonFormatter
+from tests.helpers import pg_admin, pg_connect, pg_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 HOST = "citydiplo.example.org"
@@ -652,37 +653,6 @@ class Pair:
     replica: str
     primary_tables_after_migrate: list[str]
     replica_tables_after_migrate: list[str]
-
-
-def pg_connect(dbname: str):
-    import psycopg2
-
-    default = connection.settings_dict
-    return psycopg2.connect(
-        dbname=dbname,
-        host=default["HOST"] or "127.0.0.1",
-        port=default["PORT"] or 5432,
-        user=default["USER"],
-        password=default["PASSWORD"],
-    )
-
-
-def pg_url(dbname: str) -> str:
-    default = connection.settings_dict
-    password = f":{default['PASSWORD']}" if default["PASSWORD"] else ""
-    host, port = default["HOST"] or "127.0.0.1", default["PORT"] or 5432
-    return f"postgres://{default['USER']}{password}@{host}:{port}/{dbname}"
-
-
-def pg_admin(*statements: str) -> None:
-    admin = pg_connect("postgres")
-    admin.autocommit = True
-    try:
-        with admin.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-    finally:
-        admin.close()
 
 
 def pg_rows(dbname: str, sql: str) -> list[tuple]:
